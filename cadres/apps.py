@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CadresConfig(AppConfig):
+    name = "cadres"
+    verbose_name = _("干部与培养计划")

@@ -1,0 +1,377 @@
+"""Writes for units, cadres and programmes. Views, API, admin, imports and commands call these.
+
+Every service validates its input completely before writing (nothing half-written), runs in
+one transaction, and takes the acting user where the change must be attributable.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from cadres import choices
+from cadres.ages import age_on
+from cadres.idcard import id_parse
+from cadres.models import Cadre, Cohort, EligibilityRule, Enrolment, Programme, Unit
+from cadres.pinyin import pinyin_keys
+
+# Defaults from the seeds: town administrative/institution cadres ≤ 40, village ≤ 35.
+DEFAULT_MAX_AGES = {
+    choices.CadreCategory.ADMINISTRATIVE: 40,
+    choices.CadreCategory.INSTITUTION: 40,
+    choices.CadreCategory.SELECTED_GRADUATE: 40,
+    choices.CadreCategory.VILLAGE: 35,
+}
+
+# Fields a caller may set on a cadre; the rest are derived.
+CADRE_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "political_status",
+    "party_join_date", "education", "degree", "school", "elite_university", "major",
+    "work_start_date", "unit", "position", "rank", "category", "phone", "is_reserve",
+    "in_talent_pool", "status", "user",
+)  # fmt: skip
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
+    """Add a unit under `parent` (or as a root). Names are unique among siblings."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("单位名称不能为空。")})
+    if "/" in name:
+        raise ValidationError({"name": _("单位名称不能包含“/”。")})
+    siblings = parent.get_children() if parent else Unit.get_root_nodes()
+    if siblings.filter(name=name).exists():
+        raise ValidationError({"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}})
+    full_name = f"{parent.full_name}/{name}" if parent else name
+    if parent:
+        # treebeard's add_child works on a fresh copy of the parent's numchild.
+        parent = Unit.objects.get(pk=parent.pk)
+        return parent.add_child(name=name, kind=kind, full_name=full_name)
+    return Unit.add_root(name=name, kind=kind, full_name=full_name)
+
+
+@transaction.atomic
+def unit_rename(*, unit: Unit, name: str) -> Unit:
+    """Rename a unit and rewrite the full names of its whole subtree in one UPDATE."""
+    name = name.strip()
+    if not name or "/" in name:
+        raise ValidationError({"name": _("单位名称不能为空，也不能包含“/”。")})
+    old_prefix = unit.full_name
+    new_prefix = f"{unit.full_name.rsplit('/', 1)[0]}/{name}" if "/" in unit.full_name else name
+    Unit.objects.filter(unit.subtree_q()).update(
+        full_name=Concat(Value(new_prefix), Substr(F("full_name"), len(old_prefix) + 1))
+    )
+    Unit.objects.filter(pk=unit.pk).update(name=name)
+    unit.refresh_from_db()
+    return unit
+
+
+def unit_get_or_create_path(*, path: str, kind_leaf: str = choices.UnitKind.OFFICE) -> Unit:
+    """Find or create every unit along `金城镇/党政办` (used by imports and demo data)."""
+    parent = None
+    for part in [p.strip() for p in path.split("/") if p.strip()]:
+        siblings = parent.get_children() if parent else Unit.get_root_nodes()
+        found = siblings.filter(name=part).first()
+        kind = kind_leaf if parent else choices.UnitKind.TOWN
+        parent = found or unit_create(name=part, kind=kind, parent=parent)
+    if parent is None:
+        raise ValidationError({"unit": _("单位路径不能为空。")})
+    return parent
+
+
+# --- cadres ----------------------------------------------------------------------------------
+
+
+def _cadre_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and cross-check a full set of cadre fields; raise with every field's error."""
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(data)
+    cleaned["name"] = "".join(str(data.get("name", "")).split())
+    if not cleaned["name"]:
+        errors.setdefault("name", []).append(_("姓名不能为空。"))
+    elif len(cleaned["name"]) > 30:
+        errors.setdefault("name", []).append(_("姓名不能超过30个字。"))
+    try:
+        facts = id_parse(data.get("id_number", ""))
+    except ValidationError as exc:
+        errors.setdefault("id_number", []).extend(exc.messages)
+    else:
+        cleaned["id_number"] = facts.number
+        birth = data.get("birth_date")
+        if birth and birth != facts.birth_date:
+            errors.setdefault("birth_date", []).append(
+                _("出生日期与身份证号不一致（身份证号为%(date)s）。")
+                % {"date": facts.birth_date.isoformat()}
+            )
+        cleaned["birth_date"] = facts.birth_date
+        gender = data.get("gender")
+        if gender and gender != facts.gender:
+            errors.setdefault("gender", []).append(
+                _("性别与身份证号不一致（身份证号为%(g)s）。")
+                % {"g": choices.Gender(facts.gender).label}
+            )
+        cleaned["gender"] = facts.gender
+    phone = "".join(str(data.get("phone") or "").split())
+    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+        errors.setdefault("phone", []).append(_("手机号码应为以1开头的11位数字。"))
+    cleaned["phone"] = phone
+    birth = cleaned.get("birth_date")
+    today = datetime.date.today()  # noqa: DTZ011
+    for field, label in (("party_join_date", _("入党时间")), ("work_start_date", _("参加工作时间"))):
+        value = data.get(field)
+        if value and birth and value <= birth:
+            errors.setdefault(field, []).append(_("%(f)s不能早于出生日期。") % {"f": label})
+        if value and value > today:
+            errors.setdefault(field, []).append(_("%(f)s不能晚于今天。") % {"f": label})
+    if data.get("party_join_date") and data.get("political_status") not in (
+        choices.PoliticalStatus.PARTY_MEMBER,
+        choices.PoliticalStatus.PROBATIONARY,
+    ):
+        errors.setdefault("party_join_date", []).append(_("只有中共党员或预备党员填写入党时间。"))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _apply_pinyin(cadre: Cadre) -> None:
+    cadre.name_pinyin, cadre.name_initials = pinyin_keys(cadre.name)
+
+
+@transaction.atomic
+def cadre_create(*, actor, photo=None, **fields: Any) -> Cadre:
+    """Create a profile. The ID number must be valid and unique; birth date and gender,
+    if given, must agree with it (they are derived from it otherwise). All checks,
+    the photo's included, pass before anything is written."""
+    unknown = set(fields) - set(CADRE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown cadre fields: {sorted(unknown)}")
+    if photo is not None:
+        photo_check(photo)
+    cleaned = _cadre_clean(fields)
+    if Cadre.objects.filter(id_number=cleaned["id_number"]).exists():
+        raise ValidationError({"id_number": _("该身份证号已存在于干部档案中。")})
+    cadre = Cadre(**cleaned)
+    _apply_pinyin(cadre)
+    cadre._history_user = actor
+    cadre.full_clean(exclude=["photo", "user", "unit"])
+    cadre.save()
+    if photo is not None:
+        _photo_store(cadre=cadre, upload=photo, actor=actor)
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, cadre: Cadre, actor, reason: str = "", photo=None, **changes: Any) -> Cadre:
+    """Change a profile; the history row records who, when and the before/after values.
+    A new photo replaces the old one (whose file is deleted after commit)."""
+    unknown = set(changes) - set(CADRE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown cadre fields: {sorted(unknown)}")
+    if photo is not None:
+        photo_check(photo)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    merged = {**{f: getattr(cadre, f) for f in CADRE_FIELDS}, **changes}
+    cleaned = _cadre_clean(merged)
+    if Cadre.objects.filter(id_number=cleaned["id_number"]).exclude(pk=cadre.pk).exists():
+        raise ValidationError({"id_number": _("该身份证号已存在于干部档案中。")})
+    changed = [f for f in changes if getattr(cadre, f) != cleaned.get(f, changes[f])]
+    if changed:
+        for field in changed:
+            setattr(cadre, field, cleaned.get(field, changes[field]))
+        _apply_pinyin(cadre)
+        cadre._history_user = actor
+        cadre.full_clean(exclude=["photo", "user", "unit"])
+        cadre.save()
+        if reason:
+            update_change_reason(cadre, reason)
+    if photo is not None:
+        _photo_store(cadre=cadre, upload=photo, actor=actor)
+    return cadre
+
+
+def photo_check(upload) -> None:
+    """Refuse photos over the size limit or that are not JPEG/PNG images (by content)."""
+    from PIL import Image, UnidentifiedImageError
+
+    limit = settings.QINGMIAO_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"photo": _("照片不能超过%(mb).1f MB。") % {"mb": limit / 1024 / 1024}}
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError({"photo": _("照片必须是JPEG或PNG图片。")}) from None
+    finally:
+        upload.seek(0)
+    if image_format not in ("JPEG", "PNG"):
+        raise ValidationError({"photo": _("照片必须是JPEG或PNG图片。")})
+
+
+def _photo_store(*, cadre: Cadre, upload, actor) -> None:
+    """Store a checked photo re-encoded as JPEG (metadata stripped); drop the old file."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((600, 800))
+        buffer = BytesIO()
+        image.save(buffer, format="JPEG", quality=88)
+    old = cadre.photo.name if cadre.photo else ""
+    cadre._history_user = actor
+    cadre.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=True)
+    if old:
+        storage = cadre.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+# --- programmes and cohorts -----------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    name: str,
+    owner_unit: Unit,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    framework: list[str] | None = None,
+    description: str = "",
+    max_ages: dict[str, int] | None = None,
+) -> Programme:
+    """Create a programme with an age rule per cadre category (defaults from the seeds)."""
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    framework = list(framework if framework is not None else choices.Framework.values)
+    bad = [f for f in framework if f not in choices.Framework.values]
+    if bad:
+        raise ValidationError({"framework": _("未知的培养框架：%(v)s") % {"v": ", ".join(bad)}})
+    programme = Programme.objects.create(
+        name=name.strip(),
+        owner_unit=owner_unit,
+        start_date=start_date,
+        end_date=end_date,
+        framework=framework,
+        description=description,
+    )
+    ages = {**DEFAULT_MAX_AGES, **(max_ages or {})}
+    EligibilityRule.objects.bulk_create(
+        EligibilityRule(programme=programme, category=c, max_age=a) for c, a in ages.items()
+    )
+    return programme
+
+
+@transaction.atomic
+def cohort_create(
+    *, programme: Programme, name: str, start_date: datetime.date, end_date=None
+) -> Cohort:
+    name = name.strip()
+    if Cohort.objects.filter(programme=programme, name=name).exists():
+        raise ValidationError({"name": _("该培养计划下已有同名批次。")})
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    return Cohort.objects.create(
+        programme=programme, name=name, start_date=start_date, end_date=end_date
+    )
+
+
+def eligibility_check(*, cadre: Cadre, programme: Programme, on: datetime.date) -> str | None:
+    """None if eligible on `on`, else the reason in the user's language."""
+    rule = programme.eligibility.filter(category=cadre.category).first()
+    if rule is None:
+        return None
+    age = age_on(cadre.birth_date, on)
+    if age > rule.max_age:
+        return _(
+            "%(name)s入选时%(age)d周岁，超过“%(category)s”类干部的年龄上限%(max)d周岁。"
+        ) % {
+            "name": cadre.name,
+            "age": age,
+            "category": cadre.get_category_display(),
+            "max": rule.max_age,
+        }
+    return None
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    cohort: Cohort,
+    cadre: Cadre,
+    joined_on: datetime.date,
+    actor,
+    exception_reason: str = "",
+) -> Enrolment:
+    """Enrol a cadre into a cohort.
+
+    Refuses an ineligible cadre (age at `joined_on` above the programme's rule for the
+    cadre's category) unless an exception reason is given, which is stored with the row.
+    A cadre is at most once active in a cohort (database constraint).
+    """
+    exception_reason = exception_reason.strip()
+    if cohort.end_date and joined_on > cohort.end_date:
+        raise ValidationError({"joined_on": _("加入日期晚于批次结束日期。")})
+    if joined_on < cohort.start_date:
+        raise ValidationError({"joined_on": _("加入日期早于批次开始日期。")})
+    if cadre.status != choices.CadreStatus.ACTIVE:
+        raise ValidationError({"cadre": _("只有在职干部可以入选培养。")})
+    problem = eligibility_check(cadre=cadre, programme=cohort.programme, on=joined_on)
+    if problem and not exception_reason:
+        raise ValidationError(
+            {"exception_reason": problem + " " + _("如需破格入选，请填写理由。")}
+        )
+    if Enrolment.objects.filter(
+        cohort=cohort, cadre=cadre, status=choices.EnrolmentStatus.ACTIVE
+    ).exists():
+        raise ValidationError({"cadre": _("%(name)s已在该批次中。") % {"name": cadre.name}})
+    return Enrolment.objects.create(
+        cohort=cohort,
+        cadre=cadre,
+        joined_on=joined_on,
+        age_at_enrolment=age_on(cadre.birth_date, joined_on),
+        exception_reason=exception_reason if problem else "",
+        enrolled_by=actor,
+    )
+
+
+@transaction.atomic
+def enrolment_end(
+    *, enrolment: Enrolment, status: str, left_on: datetime.date, actor, reason: str = ""
+) -> Enrolment:
+    """Close a membership as graduated, left or withdrawn (withdrawal needs a reason)."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != choices.EnrolmentStatus.ACTIVE:
+        raise ValidationError({"status": _("该成员已不在培，不能重复结束。")})
+    if status not in (
+        choices.EnrolmentStatus.GRADUATED,
+        choices.EnrolmentStatus.LEFT,
+        choices.EnrolmentStatus.WITHDRAWN,
+    ):
+        raise ValidationError({"status": _("请选择结业、离开或退出。")})
+    if left_on < enrolment.joined_on:
+        raise ValidationError({"left_on": _("离开日期不能早于加入日期。")})
+    reason = reason.strip()
+    if status == choices.EnrolmentStatus.WITHDRAWN and not reason:
+        raise ValidationError({"reason": _("退出培养必须填写原因。")})
+    enrolment.status = status
+    enrolment.left_on = left_on
+    enrolment.end_reason = reason
+    enrolment.ended_by = actor
+    enrolment.save(update_fields=["status", "left_on", "end_reason", "ended_by", "updated_at"])
+    return enrolment

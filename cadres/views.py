@@ -1,0 +1,297 @@
+"""Thin HTML views: parse, call a selector or service, render. Scoping comes from selectors."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres import selectors, services
+from cadres.choices import EnrolmentStatus
+from cadres.exports import cadres_xlsx
+from cadres.filters import CadreFilter
+from cadres.forms import CadreForm, CohortForm, EnrolForm, EnrolmentEndForm, ProgrammeForm, UnitForm
+from core.roles import is_admin
+
+
+def _today() -> datetime.date:
+    return datetime.date.today()  # noqa: DTZ011
+
+
+def _filtered_cadres(request) -> CadreFilter:
+    base = selectors.cadre_list(user=request.user).order_by("name_pinyin", "id")
+    return CadreFilter(request.GET or None, queryset=base, user=request.user)
+
+
+@login_required
+@permission_required("cadres.view_cadre", raise_exception=True)
+def cadre_list(request):
+    cadre_filter = _filtered_cadres(request)
+    paginator = Paginator(cadre_filter.qs, settings.QINGMIAO_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": cadre_filter,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_export": request.user.has_perm("cadres.export_cadre"),
+        "can_add": request.user.has_perm("cadres.add_cadre"),
+        "full_ids": request.user.has_perm("cadres.view_id_number"),
+    }
+    template = "cadres/_cadre_table.html" if request.headers.get("HX-Request") else "cadres/cadre_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("cadres.export_cadre", raise_exception=True)
+def cadre_export(request):
+    cadre_filter = _filtered_cadres(request)
+    content = cadres_xlsx(cadre_filter.qs, full_id=request.user.has_perm("cadres.view_id_number"))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"cadres-{_today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("cadres.view_cadre", raise_exception=True)
+def cadre_detail(request, pk: int):
+    cadre = get_object_or_404(selectors.cadres_visible_to(request.user).select_related("unit"), pk=pk)
+    context = {
+        "cadre": cadre,
+        "full_id": selectors.cadre_may_see_full_id(request.user, cadre),
+        "positions": cadre.positions.all(),
+        "rewards": cadre.rewards_sanctions.all(),
+        "enrolments": cadre.enrolments.select_related("cohort__programme").order_by("-joined_on"),
+        "can_edit": request.user.has_perm("cadres.change_cadre")
+        and _editable_units(request.user).filter(pk=cadre.unit_id).exists(),
+        "history": selectors.cadre_history(cadre=cadre)
+        if request.user.has_perm("cadres.view_cadre_history")
+        else None,
+    }
+    return render(request, "cadres/cadre_detail.html", context)
+
+
+@login_required
+@permission_required("cadres.view_cadre", raise_exception=True)
+def cadre_photo(request, pk: int):
+    cadre = get_object_or_404(selectors.cadres_visible_to(request.user), pk=pk)
+    if not cadre.photo:
+        raise Http404
+    response = FileResponse(cadre.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _save_cadre(request, form: CadreForm, cadre=None):
+    """Call the service for a valid form; map its errors onto the form's fields."""
+    fields = {k: v for k, v in form.service_fields().items() if k not in ("birth_date", "gender") or v}
+    photo = form.cleaned_data.get("photo_upload")
+    try:
+        if cadre is None:
+            return services.cadre_create(actor=request.user, photo=photo, **fields)
+        return services.cadre_update(
+            cadre=cadre,
+            actor=request.user,
+            reason=form.cleaned_data["change_reason"],
+            photo=photo,
+            **fields,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = "photo_upload" if field == "photo" else field
+            form.add_error(target if target in form.fields else None, errors)
+        return None
+
+
+@login_required
+@permission_required("cadres.add_cadre", raise_exception=True)
+def cadre_create(request):
+    form = CadreForm(request.POST or None, request.FILES or None, units=_editable_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        cadre = _save_cadre(request, form)
+        if cadre is not None:
+            messages.success(request, _("已新增干部档案：%(name)s") % {"name": cadre.name})
+            return redirect("cadre_detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": None})
+
+
+@login_required
+@permission_required("cadres.change_cadre", raise_exception=True)
+def cadre_edit(request, pk: int):
+    units = _editable_units(request.user)
+    cadre = get_object_or_404(selectors.cadres_visible_to(request.user), pk=pk)
+    if not units.filter(pk=cadre.unit_id).exists():
+        raise PermissionDenied  # e.g. a mentor who may read but not edit this record
+    form = CadreForm(request.POST or None, request.FILES or None, instance=cadre, units=units)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_cadre(request, form, cadre=type(cadre).objects.get(pk=cadre.pk))
+        if saved is not None:
+            messages.success(request, _("已保存。"))
+            return redirect("cadre_detail", pk=saved.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
+
+
+def _editable_units(user):
+    return selectors.units_visible_to(user)
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cadres.view_unit", raise_exception=True)
+def unit_tree(request):
+    units = (
+        selectors.units_visible_to(request.user)
+        .annotate(cadre_count=Count("cadres", filter=Q(cadres__status="active")))
+        .order_by("path")
+    )
+    form = None
+    if request.user.has_perm("cadres.add_unit"):
+        form = UnitForm(
+            request.POST or None, units=selectors.units_visible_to(request.user),
+            allow_root=is_admin(request.user),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                unit = services.unit_create(
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    parent=form.cleaned_data["parent"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已新增单位：%(name)s") % {"name": unit.full_name})
+                return redirect("unit_tree")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "cadres/unit_tree.html", {"units": units, "form": form})
+
+
+# --- programmes, cohorts, enrolments ---------------------------------------------------------
+
+
+@login_required
+@permission_required("cadres.view_programme", raise_exception=True)
+def programme_list(request):
+    programmes = (
+        selectors.programmes_visible_to(request.user)
+        .select_related("owner_unit")
+        .annotate(cohort_count=Count("cohorts", distinct=True))
+    )
+    form = None
+    if request.user.has_perm("cadres.add_programme"):
+        form = ProgrammeForm(request.POST or None, units=selectors.units_visible_to(request.user))
+        if request.method == "POST" and form.is_valid():
+            try:
+                programme = services.programme_create(**form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已创建培养计划：%(name)s") % {"name": programme.name})
+                return redirect("programme_detail", pk=programme.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "cadres/programme_list.html", {"programmes": programmes, "form": form})
+
+
+@login_required
+@permission_required("cadres.view_programme", raise_exception=True)
+def programme_detail(request, pk: int):
+    programme = get_object_or_404(
+        selectors.programmes_visible_to(request.user).select_related("owner_unit"), pk=pk
+    )
+    cohorts = programme.cohorts.annotate(
+        active=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE))
+    )
+    form = None
+    if request.user.has_perm("cadres.add_cohort"):
+        form = CohortForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                cohort = services.cohort_create(programme=programme, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已创建批次：%(name)s") % {"name": cohort.name})
+                return redirect("cohort_detail", pk=cohort.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "programme": programme,
+        "cohorts": cohorts,
+        "rules": programme.eligibility.all(),
+        "form": form,
+    }
+    return render(request, "cadres/programme_detail.html", context)
+
+
+@login_required
+@permission_required("cadres.view_cohort", raise_exception=True)
+def cohort_detail(request, pk: int):
+    cohort = get_object_or_404(
+        selectors.cohorts_visible_to(request.user).select_related("programme"), pk=pk
+    )
+    form = None
+    if request.user.has_perm("cadres.add_enrolment"):
+        enrollable = selectors.cadres_visible_to(request.user).filter(status="active")
+        form = EnrolForm(
+            request.POST or None, cadres=enrollable, initial={"joined_on": _today()}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                enrolment = services.enrolment_create(
+                    cohort=cohort, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s已加入本批次。") % {"name": enrolment.cadre.name}
+                )
+                return redirect("cohort_detail", pk=cohort.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "cohort": cohort,
+        "members": selectors.cohort_members(cohort=cohort, user=request.user),
+        "form": form,
+        "end_form": EnrolmentEndForm(initial={"left_on": _today()}),
+        "can_end": request.user.has_perm("cadres.change_enrolment"),
+    }
+    return render(request, "cadres/cohort_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("cadres.change_enrolment", raise_exception=True)
+def enrolment_end(request, pk: int):
+    enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), pk=pk)
+    form = EnrolmentEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_end(enrolment=enrolment, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已更新%(name)s的培养状态。") % {"name": enrolment.cadre.name})
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("cohort_detail", pk=enrolment.cohort_id)
+

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cadres import api as cadres_api
+from core.api.auth import TokenView
+
+router = DefaultRouter()
+router.register("units", cadres_api.UnitViewSet, basename="unit")
+router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
+router.register("programmes", cadres_api.ProgrammeViewSet, basename="programme")
+router.register("cohorts", cadres_api.CohortViewSet, basename="cohort")
+router.register("enrolments", cadres_api.EnrolmentViewSet, basename="enrolment")
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="api_token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

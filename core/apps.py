@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "核心"
+
+    def ready(self) -> None:
+        # Role groups need the permission rows, which Django creates in post_migrate too.
+        post_migrate.connect(_sync_roles, dispatch_uid="core.roles_sync")
+
+
+def _sync_roles(sender, app_config=None, using="default", **kwargs) -> None:
+    if app_config is None or app_config.label != "reports":  # the last of our apps
+        return
+    from core.roles import roles_sync
+
+    roles_sync(using=using)

@@ -1,0 +1,100 @@
+"""Roles (角色) are Django groups with a fixed set of permissions.
+
+The groups are (re)synchronised after every `migrate`, so a fresh database has them and a
+changed permission list reaches existing installations. Code checks roles through
+`roles_of(user)`, which costs one query per request and is cached on the user object.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    STAFF = "staff", _("组织部门工作人员")
+    LEADER = "leader", _("领导小组")
+    MENTOR = "mentor", _("导师")
+    EVALUATOR = "evaluator", _("评价人")
+    CADRE = "cadre", _("干部")
+
+
+_VIEW_PROGRAMME = ["cadres.view_programme", "cadres.view_cohort", "cadres.view_enrolment"]
+_CADRE_DATA = [
+    "cadres.%s_cadre",
+    "cadres.%s_positionrecord",
+    "cadres.%s_rewardsanction",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STAFF: [
+        *(p % a for p in _CADRE_DATA for a in ("view", "add", "change")),
+        "cadres.view_unit",
+        "cadres.add_unit",
+        "cadres.change_unit",
+        *(f"cadres.{a}_{m}" for m in ("programme", "cohort", "enrolment", "eligibilityrule")
+          for a in ("view", "add", "change")),
+        "cadres.view_id_number",
+        "cadres.export_cadre",
+        "cadres.view_cadre_history",
+        "mentoring.view_mentor",
+        "mentoring.add_mentor",
+        "mentoring.change_mentor",
+        "mentoring.view_pairing",
+        "mentoring.add_pairing",
+        "mentoring.change_pairing",
+    ],
+    Role.LEADER: [
+        *(p % "view" for p in _CADRE_DATA),
+        "cadres.view_unit",
+        *_VIEW_PROGRAMME,
+        "cadres.export_cadre",
+        "mentoring.view_mentor",
+        "mentoring.view_pairing",
+    ],
+    Role.MENTOR: [*(p % "view" for p in _CADRE_DATA), *_VIEW_PROGRAMME],
+    Role.EVALUATOR: [],
+    Role.CADRE: [*(p % "view" for p in _CADRE_DATA), *_VIEW_PROGRAMME],
+}
+# Administrators get every permission of the product's apps and of accounts.
+ADMIN_APPS = ("core", "cadres", "mentoring", "training", "scoring", "reports", "auth", "authtoken")
+
+
+def roles_sync(using: str = "default") -> None:
+    """Create the role groups and set their permissions exactly (idempotent)."""
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        if role == Role.ADMIN:
+            wanted = [p for key, p in perms.items() if key.split(".")[0] in ADMIN_APPS]
+        else:
+            wanted = [perms[key] for key in ROLE_PERMISSIONS[role] if key in perms]
+        group.permissions.set(wanted)
+
+
+def roles_of(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_qingmiao_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMIN.value}
+        user._qingmiao_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def role_labels(user) -> list[str]:
+    mine = roles_of(user)
+    return [str(role.label) for role in Role if role.value in mine]

@@ -1,0 +1,75 @@
+"""Mentor pool (导师库) and pairings (导师帮带结对)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from mentoring.choices import MentorType, PairingRole
+
+
+class Mentor(TimeStampedModel):  # 成长导师
+    name = models.CharField(_("姓名"), max_length=30)
+    mentor_type = models.CharField(_("导师类型"), max_length=30, choices=MentorType.choices)
+    unit = models.ForeignKey(
+        "cadres.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="mentors"
+    )
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    expertise = models.CharField(_("擅长领域"), max_length=200, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("最多带教人数"), default=3)
+    is_active = models.BooleanField(_("在库"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentor",
+    )
+    cadre = models.OneToOneField(
+        "cadres.Cadre",
+        verbose_name=_("对应干部档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentor_profile",
+    )
+
+    class Meta:
+        verbose_name = _("导师")
+        verbose_name_plural = _("导师")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pairing(TimeStampedModel):  # 帮带结对
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("导师"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    role = models.CharField(
+        _("角色"), max_length=30, choices=PairingRole.choices, default=PairingRole.OTHER
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    goals = models.TextField(_("帮带目标"), blank=True)
+
+    class Meta:
+        verbose_name = _("帮带结对")
+        verbose_name_plural = _("帮带结对")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="pairing_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.cadre}"
