@@ -36,7 +36,14 @@ class RewardInline(admin.TabularInline):
 @admin.register(Cadre)
 class CadreAdmin(SimpleHistoryAdmin):
     list_display = ["name", "gender", "birth_date", "unit", "category", "is_reserve", "status"]
-    list_filter = ["category", "status", "political_status", "education", "is_reserve", "in_talent_pool"]
+    list_filter = [
+        "category",
+        "status",
+        "political_status",
+        "education",
+        "is_reserve",
+        "in_talent_pool",
+    ]
     search_fields = ["name", "name_pinyin", "name_initials", "id_number", "unit__full_name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit", "user"]

@@ -26,7 +26,9 @@ def age_band(age: int) -> str:
     return AgeBand.OVER_40
 
 
-def birth_date_range_for_band(band: str, today: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+def birth_date_range_for_band(
+    band: str, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
     """(born after, born on or before) such that the age today falls in `band`.
 
     Used to turn an age-band filter into an indexable birth-date range.

@@ -57,20 +57,24 @@ class UnitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         parent = serializer.validated_data["parent"]
         allowed = selectors.units_visible_to(request.user)
-        if parent is None and not request.user.is_superuser and not allowed.filter(depth=1).exists():
+        if (
+            parent is None
+            and not request.user.is_superuser
+            and not allowed.filter(depth=1).exists()
+        ):
             return Response(
                 {"parent": ["只有系统管理员可以新增顶级单位。"]}, status=status.HTTP_400_BAD_REQUEST
             )
         if parent is not None and not allowed.filter(pk=parent.pk).exists():
-            return Response({"parent": ["无权在该单位下新增单位。"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"parent": ["无权在该单位下新增单位。"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         unit = services.unit_create(**serializer.validated_data)
         data = UnitSerializer(unit, context=self._with_parents([unit])).data
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class CadreViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class CadreViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CadreSerializer
     filterset_class = CadreFilter
     ordering_fields = ["name_pinyin", "birth_date", "work_start_date", "updated_at"]
@@ -81,7 +85,9 @@ class CadreViewSet(
 
     def filter_queryset(self, queryset):
         # CadreFilter needs the user to scope its unit and programme choices.
-        filterset = CadreFilter(self.request.query_params, queryset=queryset, user=self.request.user)
+        filterset = CadreFilter(
+            self.request.query_params, queryset=queryset, user=self.request.user
+        )
         if not filterset.is_valid():
             from rest_framework.exceptions import ValidationError
 
@@ -93,7 +99,9 @@ class CadreViewSet(
         return queryset
 
     def perform_create(self, serializer):
-        serializer.instance = services.cadre_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.cadre_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         cadre = serializer.instance

@@ -3,10 +3,30 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from cadres import choices, selectors
 from cadres.models import Cadre, Cohort, Enrolment, Programme, Unit
+from core.forms import BootstrapMixin
+
+
+class AnyYesNo(BooleanWidget):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    pass
+
+
+def _multi(label, choices_):
+    return django_filters.MultipleChoiceFilter(
+        label=label, choices=choices_, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+
 
 SORTS = {
     "name": ("name_pinyin", "id"),
@@ -26,21 +46,15 @@ class CadreFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_unit"
     )
-    category = django_filters.MultipleChoiceFilter(
-        label=_("干部类别"), choices=choices.CadreCategory.choices
-    )
+    category = _multi(_("干部类别"), choices.CadreCategory.choices)
     age_band = django_filters.ChoiceFilter(
         label=_("年龄段"), choices=choices.AgeBand.choices, method="filter_age_band"
     )
-    political_status = django_filters.MultipleChoiceFilter(
-        label=_("政治面貌"), choices=choices.PoliticalStatus.choices
-    )
-    education = django_filters.MultipleChoiceFilter(
-        label=_("学历"), choices=choices.Education.choices
-    )
+    political_status = _multi(_("政治面貌"), choices.PoliticalStatus.choices)
+    education = _multi(_("学历"), choices.Education.choices)
     gender = django_filters.ChoiceFilter(label=_("性别"), choices=choices.Gender.choices)
-    is_reserve = django_filters.BooleanFilter(label=_("后备干部"))
-    in_talent_pool = django_filters.BooleanFilter(label=_("优秀年轻干部库"))
+    is_reserve = django_filters.BooleanFilter(label=_("后备干部"), widget=AnyYesNo)
+    in_talent_pool = django_filters.BooleanFilter(label=_("优秀年轻干部库"), widget=AnyYesNo)
     programme = django_filters.ModelChoiceFilter(
         label=_("培养计划（在培）"), queryset=Programme.objects.none(), method="filter_programme"
     )
@@ -64,6 +78,7 @@ class CadreFilter(django_filters.FilterSet):
 
     class Meta:
         model = Cadre
+        form = FilterForm
         fields = [
             "q", "unit", "category", "age_band", "political_status", "education", "gender",
             "is_reserve", "in_talent_pool", "programme", "status", "sort",

@@ -3,14 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres import choices
 from cadres.models import Cadre, Cohort, Programme, Unit
+from core.forms import BootstrapMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(BootstrapMixin, forms.ModelForm):
     """Parses the profile form; the service does the cross-field checks."""
 
-    photo_upload = forms.FileField(label=_("照片"), required=False, help_text=_("JPEG或PNG，2 MB以内"))
+    photo_upload = forms.FileField(
+        label=_("照片"), required=False, help_text=_("JPEG或PNG，2 MB以内")
+    )
     change_reason = forms.CharField(label=_("变更说明"), required=False, max_length=100)
 
     class Meta:
@@ -46,7 +49,7 @@ class CadreForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(BootstrapMixin, forms.ModelForm):
     framework = forms.MultipleChoiceField(
         label=_("培养框架"),
         choices=choices.Framework.choices,
@@ -68,7 +71,7 @@ class ProgrammeForm(forms.ModelForm):
         pass
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "end_date"]
@@ -78,7 +81,7 @@ class CohortForm(forms.ModelForm):
         pass
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(BootstrapMixin, forms.Form):
     cadre = forms.ModelChoiceField(label=_("干部"), queryset=Cadre.objects.none())
     joined_on = forms.DateField(label=_("加入日期"), widget=DATE_INPUT)
     exception_reason = forms.CharField(
@@ -94,7 +97,7 @@ class EnrolForm(forms.Form):
         self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.unit.full_name}）"
 
 
-class EnrolmentEndForm(forms.Form):
+class EnrolmentEndForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("结束方式"),
         choices=[
@@ -107,10 +110,12 @@ class EnrolmentEndForm(forms.Form):
     reason = forms.CharField(label=_("原因"), required=False, max_length=300)
 
 
-class UnitForm(forms.Form):
+class UnitForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=choices.UnitKind.choices)
-    parent = forms.ModelChoiceField(label=_("上级单位"), queryset=Unit.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"), queryset=Unit.objects.none(), required=False
+    )
 
     def __init__(self, *args, units, allow_root: bool, **kwargs):
         super().__init__(*args, **kwargs)

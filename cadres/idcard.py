@@ -18,8 +18,43 @@ from stdnum.exceptions import InvalidComponent
 from cadres.choices import Gender
 
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 "
-    "65 71 81 82 83".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
 )
 
 
@@ -53,9 +88,7 @@ def id_parse(value: str) -> IdFacts:
     try:
         birth = ric.get_birth_date(number)
     except InvalidComponent:
-        raise ValidationError(
-            _("身份证号中的出生日期无效。"), code="birth_date"
-        ) from None
+        raise ValidationError(_("身份证号中的出生日期无效。"), code="birth_date") from None
     if birth.year < 1900 or birth > datetime.date.today():  # noqa: DTZ011  (a date, not a moment)
         raise ValidationError(_("身份证号中的出生日期无效。"), code="birth_date")
     if ric.calc_check_digit(number) != number[17]:

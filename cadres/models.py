@@ -115,11 +115,13 @@ class Cadre(TimeStampedModel):  # 干部档案
         indexes = [models.Index(fields=["unit", "status"], name="cadre_unit_status_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(party_join_date__isnull=True) | Q(party_join_date__gt=models.F("birth_date")),
+                condition=Q(party_join_date__isnull=True)
+                | Q(party_join_date__gt=models.F("birth_date")),
                 name="cadre_party_after_birth",
             ),
             models.CheckConstraint(
-                condition=Q(work_start_date__isnull=True) | Q(work_start_date__gt=models.F("birth_date")),
+                condition=Q(work_start_date__isnull=True)
+                | Q(work_start_date__gt=models.F("birth_date")),
                 name="cadre_work_after_birth",
             ),
         ]

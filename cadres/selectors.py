@@ -56,7 +56,9 @@ def cadres_visible_to(user) -> QuerySet[Cadre]:
 
 def cadre_may_see_full_id(user, cadre: Cadre) -> bool:
     """Staff with the permission see full ID numbers of cadres in scope; a cadre sees their own."""
-    return user.has_perm("cadres.view_id_number") or (cadre.user_id is not None and cadre.user_id == user.pk)
+    return user.has_perm("cadres.view_id_number") or (
+        cadre.user_id is not None and cadre.user_id == user.pk
+    )
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -141,7 +143,9 @@ def cohort_members(*, cohort: Cohort, user) -> QuerySet[Enrolment]:
 
 def cadre_history(*, cadre: Cadre, limit: int = 50) -> list[dict]:
     """Changes to a profile, newest first: who, when, and each field's before → after."""
-    records = list(cadre.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    records = list(
+        cadre.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(changes) == limit:

@@ -51,7 +51,9 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
         raise ValidationError({"name": _("单位名称不能包含“/”。")})
     siblings = parent.get_children() if parent else Unit.get_root_nodes()
     if siblings.filter(name=name).exists():
-        raise ValidationError({"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}})
+        raise ValidationError(
+            {"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}}
+        )
     full_name = f"{parent.full_name}/{name}" if parent else name
     if parent:
         # treebeard's add_child works on a fresh copy of the parent's numchild.
@@ -127,7 +129,10 @@ def _cadre_clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned["phone"] = phone
     birth = cleaned.get("birth_date")
     today = datetime.date.today()  # noqa: DTZ011
-    for field, label in (("party_join_date", _("入党时间")), ("work_start_date", _("参加工作时间"))):
+    for field, label in (
+        ("party_join_date", _("入党时间")),
+        ("work_start_date", _("参加工作时间")),
+    ):
         value = data.get(field)
         if value and birth and value <= birth:
             errors.setdefault(field, []).append(_("%(f)s不能早于出生日期。") % {"f": label})
@@ -298,9 +303,7 @@ def eligibility_check(*, cadre: Cadre, programme: Programme, on: datetime.date) 
         return None
     age = age_on(cadre.birth_date, on)
     if age > rule.max_age:
-        return _(
-            "%(name)s入选时%(age)d周岁，超过“%(category)s”类干部的年龄上限%(max)d周岁。"
-        ) % {
+        return _("%(name)s入选时%(age)d周岁，超过“%(category)s”类干部的年龄上限%(max)d周岁。") % {
             "name": cadre.name,
             "age": age,
             "category": cadre.get_category_display(),
@@ -333,9 +336,7 @@ def enrolment_create(
         raise ValidationError({"cadre": _("只有在职干部可以入选培养。")})
     problem = eligibility_check(cadre=cadre, programme=cohort.programme, on=joined_on)
     if problem and not exception_reason:
-        raise ValidationError(
-            {"exception_reason": problem + " " + _("如需破格入选，请填写理由。")}
-        )
+        raise ValidationError({"exception_reason": problem + " " + _("如需破格入选，请填写理由。")})
     if Enrolment.objects.filter(
         cohort=cohort, cadre=cadre, status=choices.EnrolmentStatus.ACTIVE
     ).exists():

@@ -46,7 +46,11 @@ def cadre_list(request):
         "can_add": request.user.has_perm("cadres.add_cadre"),
         "full_ids": request.user.has_perm("cadres.view_id_number"),
     }
-    template = "cadres/_cadre_table.html" if request.headers.get("HX-Request") else "cadres/cadre_list.html"
+    template = (
+        "cadres/_cadre_table.html"
+        if request.headers.get("HX-Request")
+        else "cadres/cadre_list.html"
+    )
     return render(request, template, context)
 
 
@@ -67,7 +71,9 @@ def cadre_export(request):
 @login_required
 @permission_required("cadres.view_cadre", raise_exception=True)
 def cadre_detail(request, pk: int):
-    cadre = get_object_or_404(selectors.cadres_visible_to(request.user).select_related("unit"), pk=pk)
+    cadre = get_object_or_404(
+        selectors.cadres_visible_to(request.user).select_related("unit"), pk=pk
+    )
     context = {
         "cadre": cadre,
         "full_id": selectors.cadre_may_see_full_id(request.user, cadre),
@@ -96,7 +102,9 @@ def cadre_photo(request, pk: int):
 
 def _save_cadre(request, form: CadreForm, cadre=None):
     """Call the service for a valid form; map its errors onto the form's fields."""
-    fields = {k: v for k, v in form.service_fields().items() if k not in ("birth_date", "gender") or v}
+    fields = {
+        k: v for k, v in form.service_fields().items() if k not in ("birth_date", "gender") or v
+    }
     photo = form.cleaned_data.get("photo_upload")
     try:
         if cadre is None:
@@ -118,7 +126,9 @@ def _save_cadre(request, form: CadreForm, cadre=None):
 @login_required
 @permission_required("cadres.add_cadre", raise_exception=True)
 def cadre_create(request):
-    form = CadreForm(request.POST or None, request.FILES or None, units=_editable_units(request.user))
+    form = CadreForm(
+        request.POST or None, request.FILES or None, units=_editable_units(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         cadre = _save_cadre(request, form)
         if cadre is not None:
@@ -161,7 +171,8 @@ def unit_tree(request):
     form = None
     if request.user.has_perm("cadres.add_unit"):
         form = UnitForm(
-            request.POST or None, units=selectors.units_visible_to(request.user),
+            request.POST or None,
+            units=selectors.units_visible_to(request.user),
             allow_root=is_admin(request.user),
         )
         if request.method == "POST" and form.is_valid():
@@ -248,9 +259,7 @@ def cohort_detail(request, pk: int):
     form = None
     if request.user.has_perm("cadres.add_enrolment"):
         enrollable = selectors.cadres_visible_to(request.user).filter(status="active")
-        form = EnrolForm(
-            request.POST or None, cadres=enrollable, initial={"joined_on": _today()}
-        )
+        form = EnrolForm(request.POST or None, cadres=enrollable, initial={"joined_on": _today()})
         if request.method == "POST" and form.is_valid():
             try:
                 enrolment = services.enrolment_create(
@@ -288,10 +297,11 @@ def enrolment_end(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("已更新%(name)s的培养状态。") % {"name": enrolment.cadre.name})
+            messages.success(
+                request, _("已更新%(name)s的培养状态。") % {"name": enrolment.cadre.name}
+            )
     else:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
     return redirect("cohort_detail", pk=enrolment.cohort_id)
-

@@ -32,8 +32,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cadres.view_unit",
         "cadres.add_unit",
         "cadres.change_unit",
-        *(f"cadres.{a}_{m}" for m in ("programme", "cohort", "enrolment", "eligibilityrule")
-          for a in ("view", "add", "change")),
+        *(
+            f"cadres.{a}_{m}"
+            for m in ("programme", "cohort", "enrolment", "eligibilityrule")
+            for a in ("view", "add", "change")
+        ),
         "cadres.view_id_number",
         "cadres.export_cadre",
         "cadres.view_cadre_history",

@@ -19,9 +19,7 @@ def home(request):
     if has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER):
         context["overview"] = cadre_selectors.overview(user=user)
     if has_role(user, Role.MENTOR):
-        context["mentees"] = cadre_selectors.cadre_list(user=user).filter(
-            pk__in=_mentee_ids(user)
-        )
+        context["mentees"] = cadre_selectors.cadre_list(user=user).filter(pk__in=_mentee_ids(user))
     if has_role(user, Role.CADRE):
         context["own_cadre"] = cadre_selectors.cadres_visible_to(user).filter(user=user).first()
     return render(request, "core/home.html", context)

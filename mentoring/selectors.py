@@ -7,7 +7,9 @@ from mentoring.models import Mentor, Pairing
 
 def current_pairings(*, on: datetime.date | None = None) -> QuerySet[Pairing]:
     on = on or datetime.date.today()  # noqa: DTZ011
-    return Pairing.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+    return Pairing.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+    )
 
 
 def mentee_ids_of_user(user) -> QuerySet:

@@ -17,7 +17,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 # The fallback key is only good for the local demo; production.py refuses to start without one.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-demo-key-do-not-use-in-production")  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="insecure-demo-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

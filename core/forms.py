@@ -1,0 +1,29 @@
+from django import forms
+
+
+class BootstrapMixin:
+    """Give every widget Bootstrap's classes, and `is-invalid` where the field has errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        self._mark_invalid()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._mark_invalid()
+
+    def _mark_invalid(self):
+        for name in self._errors or {}:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
