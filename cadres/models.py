@@ -30,7 +30,8 @@ class Unit(MP_Node):  # 单位
     full_name = models.CharField(_("全称"), max_length=500, editable=False, db_index=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    node_order_by = ["name"]
+    # No node_order_by: sorted insertion would rewrite sibling paths, and paths must stay
+    # stable because scoping compares them. Siblings keep their creation order.
 
     class Meta:
         verbose_name = _("单位")

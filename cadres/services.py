@@ -55,11 +55,11 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
             {"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}}
         )
     full_name = f"{parent.full_name}/{name}" if parent else name
+    fields = {"name": name, "kind": kind, "full_name": full_name}
     if parent:
-        # treebeard's add_child works on a fresh copy of the parent's numchild.
-        parent = Unit.objects.get(pk=parent.pk)
-        return parent.add_child(name=name, kind=kind, full_name=full_name)
-    return Unit.add_root(name=name, kind=kind, full_name=full_name)
+        # treebeard derives the child's path from the parent's numchild: use a fresh row.
+        return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
+    return Unit.objects.add_root(fields)
 
 
 @transaction.atomic
