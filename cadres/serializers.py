@@ -127,9 +127,10 @@ class EnrolmentCreateSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.context["request"].user
-        self.fields["cohort"].queryset = selectors.cohorts_visible_to(user)
-        self.fields["cadre"].queryset = selectors.cadres_visible_to(user)
+        request = self.context.get("request")  # absent while the OpenAPI schema is generated
+        if request is not None:
+            self.fields["cohort"].queryset = selectors.cohorts_visible_to(request.user)
+            self.fields["cadre"].queryset = selectors.cadres_visible_to(request.user)
 
 
 class EnrolmentEndSerializer(serializers.Serializer):

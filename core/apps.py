@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -17,3 +18,8 @@ def _sync_roles(sender, app_config=None, using="default", **kwargs) -> None:
     from core.roles import roles_sync
 
     roles_sync(using=using)
+
+
+class QingmiaoAdminConfig(admin_apps.AdminConfig):
+    default = False  # CoreConfig stays this module's default app config
+    default_site = "core.admin_site.QingmiaoAdminSite"

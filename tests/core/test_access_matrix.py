@@ -1,0 +1,210 @@
+"""Every role × every page and endpoint of the foundation: allowed and refused.
+
+Refusal is 403 where the role lacks the permission for the page at all, and 404 where
+it has the permission but the record is outside its scope (so existence is not leaked).
+"""
+
+import datetime
+
+import pytest
+
+ROLES = ["admin", "staff", "leader", "mentor", "evaluator", "cadre"]
+
+
+def _expect(**by_role):
+    """Expected status per role; `_` is the default for roles not named."""
+    default = by_role.pop("_", None)
+    return [by_role.get(role, default) for role in ROLES]
+
+
+# (name, url template, expected statuses in ROLES order)
+PAGES = [
+    ("home", "/", _expect(_=200)),
+    ("cadre list", "/cadres/", _expect(_=200, evaluator=403)),
+    ("cadre list search", "/cadres/?q=zw", _expect(_=200, evaluator=403)),
+    ("own record", "/cadres/{self}/", _expect(_=200, mentor=404, evaluator=403)),
+    ("mentee record", "/cadres/{mentee}/", _expect(_=200, cadre=404, evaluator=403)),
+    (
+        "bystander record",
+        "/cadres/{bystander}/",
+        _expect(_=200, mentor=404, cadre=404, evaluator=403),
+    ),
+    ("other town's record", "/cadres/{outsider}/", _expect(_=404, admin=200, evaluator=403)),
+    ("new cadre form", "/cadres/new/", _expect(_=403, admin=200, staff=200)),
+    ("edit bystander", "/cadres/{bystander}/edit/", _expect(_=403, admin=200, staff=200)),
+    ("edit other town's", "/cadres/{outsider}/edit/", _expect(_=403, admin=200, staff=404)),
+    ("edit own record", "/cadres/{self}/edit/", _expect(_=403, admin=200, staff=200)),
+    (
+        "photo of a record without one",
+        "/cadres/{mentee}/photo/",
+        _expect(_=404, cadre=404, evaluator=403),
+    ),
+    ("export", "/cadres/export.xlsx", _expect(_=403, admin=200, staff=200, leader=200)),
+    ("units", "/units/", _expect(_=403, admin=200, staff=200, leader=200)),
+    ("programmes", "/programmes/", _expect(_=200, evaluator=403)),
+    ("own programme", "/programmes/{programme}/", _expect(_=200, cadre=404, evaluator=403)),
+    ("other programme", "/programmes/{other_programme}/", _expect(_=404, admin=200, evaluator=403)),
+    ("own cohort", "/cohorts/{cohort}/", _expect(_=200, cadre=404, evaluator=403)),
+    ("other cohort", "/cohorts/{other_cohort}/", _expect(_=404, admin=200, evaluator=403)),
+    ("admin site", "/admin/", _expect(_=302, admin=200)),
+    ("password change", "/accounts/password/", _expect(_=200)),
+    # API
+    ("api units", "/api/v1/units/", _expect(_=403, admin=200, staff=200, leader=200)),
+    (
+        "api unit other town",
+        "/api/v1/units/{other_town}/",
+        _expect(_=403, admin=200, staff=404, leader=404),
+    ),
+    ("api cadres", "/api/v1/cadres/", _expect(_=200, evaluator=403)),
+    ("api own cadre", "/api/v1/cadres/{self}/", _expect(_=200, mentor=404, evaluator=403)),
+    ("api mentee", "/api/v1/cadres/{mentee}/", _expect(_=200, cadre=404, evaluator=403)),
+    (
+        "api other town's cadre",
+        "/api/v1/cadres/{outsider}/",
+        _expect(_=404, admin=200, evaluator=403),
+    ),
+    ("api programmes", "/api/v1/programmes/", _expect(_=200, evaluator=403)),
+    (
+        "api other programme",
+        "/api/v1/programmes/{other_programme}/",
+        _expect(_=404, admin=200, evaluator=403),
+    ),
+    ("api cohorts", "/api/v1/cohorts/", _expect(_=200, evaluator=403)),
+    ("api enrolments", "/api/v1/enrolments/", _expect(_=200, evaluator=403)),
+    ("api enrolment", "/api/v1/enrolments/{enrolment}/", _expect(_=200, cadre=404, evaluator=403)),
+    ("api schema", "/api/schema/", _expect(_=200)),
+    ("api docs", "/api/docs/", _expect(_=200)),
+]
+
+# How many cadres each role's list shows in the world fixture (4 cadres in two towns).
+VISIBLE_COUNTS = {"admin": 4, "staff": 3, "leader": 3, "mentor": 1, "cadre": 1}
+
+
+def _ids(world) -> dict:
+    c, u = world["cadres"], world["units"]
+    return {
+        **{k: v.pk for k, v in c.items()},
+        "programme": world["programme"].pk,
+        "other_programme": world["other_programme"].pk,
+        "cohort": world["cohort"].pk,
+        "other_cohort": world["other_cohort"].pk,
+        "enrolment": world["enrolment"].pk,
+        "other_town": u["other_town"].pk,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_endpoint(world, client, role):
+    client.force_login(world["users"][role])
+    ids = _ids(world)
+    failures = []
+    for name, template, expected in PAGES:
+        url = template.format(**ids)
+        status = client.get(url).status_code
+        want = expected[ROLES.index(role)]
+        if status != want:
+            failures.append(f"{name} {url}: got {status}, expected {want}")
+    assert failures == []
+
+
+def test_anonymous_is_sent_to_login_or_refused(world, client):
+    ids = _ids(world)
+    for name, template, _expected in PAGES:
+        url = template.format(**ids)
+        response = client.get(url)
+        if url.startswith("/api/schema") or url.startswith("/api/docs"):
+            continue  # the schema documents the API and is public, like the login page
+        if url.startswith("/api/"):
+            assert response.status_code in (401, 403), name
+        else:
+            assert response.status_code == 302, name
+            assert (
+                "/accounts/login/" in response["Location"]
+                or "/admin/login/" in response["Location"]
+            )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_show_exactly_the_scope(world, client, role):
+    client.force_login(world["users"][role])
+    response = client.get("/api/v1/cadres/")
+    if role == "evaluator":
+        assert response.status_code == 403
+        return
+    names = sorted(row["name"] for row in response.json()["results"])
+    assert response.json()["count"] == VISIBLE_COUNTS[role]
+    page = client.get("/cadres/").content.decode()
+    for cadre in world["cadres"].values():
+        link = f'href="/cadres/{cadre.pk}/"'
+        assert (link in page) == (cadre.name in names), (role, cadre.name)
+
+
+def _cadre_payload(world, unit_key="office"):
+    from tests.factories import birth_for_age, id_number_for
+
+    birth = birth_for_age(28)
+    return {
+        "name": "周新",
+        "id_number": id_number_for(birth, male=True),
+        "political_status": "party_member",
+        "education": "bachelor",
+        "unit": world["units"][unit_key].pk,
+        "category": "administrative",
+        "status": "active",
+        "ethnicity": "汉族",
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_writes_allowed_only_to_admin_and_staff(world, client, role):
+    from cadres.models import Cadre, Enrolment
+
+    client.force_login(world["users"][role])
+    may_write = role in ("admin", "staff")
+    before = (Cadre.objects.count(), Enrolment.objects.count())
+
+    api = client.post("/api/v1/cadres/", _cadre_payload(world), content_type="application/json")
+    assert api.status_code == (201 if may_write else 403), api.content
+
+    page = client.post("/cadres/new/", {**_cadre_payload(world), "id_number": ""})
+    assert page.status_code == (200 if may_write else 403)  # 200: the form with its error
+
+    enrol = client.post(
+        "/api/v1/enrolments/",
+        {
+            "cohort": world["cohort"].pk,
+            "cadre": world["cadres"]["bystander"].pk,
+            "joined_on": datetime.date(2022, 3, 1).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert enrol.status_code == (201 if may_write else 403), enrol.content
+    after = (Cadre.objects.count(), Enrolment.objects.count())
+    assert after == ((before[0] + 1, before[1] + 1) if may_write else before)
+
+
+def test_staff_cannot_write_outside_their_subtree(world, client):
+    from cadres.models import Cadre
+
+    client.force_login(world["users"]["staff"])
+    before = Cadre.objects.count()
+    response = client.post(
+        "/api/v1/cadres/", _cadre_payload(world, "other_town"), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "unit" in response.json()
+    outsider = world["cadres"]["outsider"]
+    response = client.patch(
+        f"/api/v1/cadres/{outsider.pk}/", {"position": "主任"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    enrol = client.post(
+        "/api/v1/enrolments/",
+        {"cohort": world["other_cohort"].pk, "cadre": outsider.pk, "joined_on": "2022-03-01"},
+        content_type="application/json",
+    )
+    assert enrol.status_code == 400
+    assert set(enrol.json()) == {"cohort", "cadre"}
+    assert Cadre.objects.count() == before
+    outsider.refresh_from_db()
+    assert outsider.position == "科员"
