@@ -20,7 +20,7 @@ from core.roles import Role, has_role, is_admin, roles_of
 
 
 def _user_unit(user) -> Unit | None:
-    if not user.unit_id:
+    if not getattr(user, "unit_id", None):  # anonymous users have no unit
         return None
     # One query per request; the unit is cached on the user instance by Django.
     return user.unit

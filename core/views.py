@@ -1,6 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from cadres import selectors as cadre_selectors
 from core.roles import Role, has_role
@@ -29,3 +32,11 @@ def _mentee_ids(user):
     from mentoring.selectors import mentee_ids_of_user
 
     return mentee_ids_of_user(user)
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and docker-compose: the app answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
