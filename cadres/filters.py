@@ -44,21 +44,34 @@ SORTS = {
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名 / 拼音 / 首字母"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_unit"
+        label=_("单位（含下级）"),
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        empty_label=_("全部"),
     )
     category = _multi(_("干部类别"), choices.CadreCategory.choices)
     age_band = django_filters.ChoiceFilter(
-        label=_("年龄段"), choices=choices.AgeBand.choices, method="filter_age_band"
+        label=_("年龄段"),
+        choices=choices.AgeBand.choices,
+        method="filter_age_band",
+        empty_label=_("全部"),
     )
     political_status = _multi(_("政治面貌"), choices.PoliticalStatus.choices)
     education = _multi(_("学历"), choices.Education.choices)
-    gender = django_filters.ChoiceFilter(label=_("性别"), choices=choices.Gender.choices)
+    gender = django_filters.ChoiceFilter(
+        label=_("性别"), choices=choices.Gender.choices, empty_label=_("全部")
+    )
     is_reserve = django_filters.BooleanFilter(label=_("后备干部"), widget=AnyYesNo)
     in_talent_pool = django_filters.BooleanFilter(label=_("优秀年轻干部库"), widget=AnyYesNo)
     programme = django_filters.ModelChoiceFilter(
-        label=_("培养计划（在培）"), queryset=Programme.objects.none(), method="filter_programme"
+        label=_("培养计划（在培）"),
+        queryset=Programme.objects.none(),
+        method="filter_programme",
+        empty_label=_("全部"),
     )
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=choices.CadreStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=choices.CadreStatus.choices, empty_label=_("全部")
+    )
     sort = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=[
