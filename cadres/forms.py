@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres import choices
-from cadres.models import Cadre, Cohort, Programme, Unit
+from cadres.models import Cadre, Cohort, PositionRecord, Programme, RewardSanction, Unit
 from core.forms import BootstrapMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -123,4 +123,21 @@ class UnitForm(BootstrapMixin, forms.Form):
         self.fields["parent"].required = not allow_root
 
 
-__all__ = ["CadreForm", "CohortForm", "EnrolForm", "EnrolmentEndForm", "ProgrammeForm", "UnitForm"]
+class PositionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PositionRecord
+        fields = ["unit_name", "position", "rank", "start_date", "end_date", "is_promotion", "note"]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+
+    def _post_clean(self):
+        pass
+
+
+class RewardSanctionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = RewardSanction
+        fields = ["kind", "title", "level", "issuer", "date", "note"]
+        widgets = {"date": DATE_INPUT}
+
+    def _post_clean(self):
+        pass

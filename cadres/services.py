@@ -18,7 +18,16 @@ from simple_history.utils import update_change_reason
 from cadres import choices
 from cadres.ages import age_on
 from cadres.idcard import id_parse
-from cadres.models import Cadre, Cohort, EligibilityRule, Enrolment, Programme, Unit
+from cadres.models import (
+    Cadre,
+    Cohort,
+    EligibilityRule,
+    Enrolment,
+    PositionRecord,
+    Programme,
+    RewardSanction,
+    Unit,
+)
 from cadres.pinyin import pinyin_keys
 
 # Defaults from the seeds: town administrative/institution cadres ≤ 40, village ≤ 35.
@@ -376,3 +385,73 @@ def enrolment_end(
     enrolment.ended_by = actor
     enrolment.save(update_fields=["status", "left_on", "end_reason", "ended_by", "updated_at"])
     return enrolment
+
+
+# --- career records --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def position_add(
+    *,
+    cadre: Cadre,
+    actor,
+    unit_name: str,
+    position: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    rank: str = "",
+    is_promotion: bool = False,
+    note: str = "",
+) -> PositionRecord:
+    """Add a line to the cadre's position history (a promotion when `is_promotion`)."""
+    errors = {}
+    if not unit_name.strip():
+        errors["unit_name"] = _("请填写任职单位。")
+    if not position.strip():
+        errors["position"] = _("请填写职务。")
+    if end_date and end_date < start_date:
+        errors["end_date"] = _("结束时间不能早于开始时间。")
+    if start_date < cadre.birth_date:
+        errors["start_date"] = _("开始时间不能早于出生日期。")
+    if errors:
+        raise ValidationError(errors)
+    return PositionRecord.objects.create(
+        cadre=cadre,
+        unit_name=unit_name.strip(),
+        position=position.strip(),
+        rank=rank.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        is_promotion=is_promotion,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def reward_sanction_add(
+    *,
+    cadre: Cadre,
+    actor,
+    kind: str,
+    title: str,
+    date: datetime.date,
+    level: str = "",
+    issuer: str = "",
+    note: str = "",
+) -> RewardSanction:
+    """Record an award (奖励) or a sanction (处分) with its date and issuing body."""
+    if kind not in choices.RecordKind.values:
+        raise ValidationError({"kind": _("请选择奖励或处分。")})
+    if not title.strip():
+        raise ValidationError({"title": _("请填写名称。")})
+    if date > datetime.date.today():  # noqa: DTZ011
+        raise ValidationError({"date": _("时间不能晚于今天。")})
+    return RewardSanction.objects.create(
+        cadre=cadre,
+        kind=kind,
+        title=title.strip(),
+        date=date,
+        level=level.strip(),
+        issuer=issuer.strip(),
+        note=note.strip(),
+    )

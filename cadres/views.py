@@ -17,7 +17,16 @@ from cadres import selectors, services
 from cadres.choices import EnrolmentStatus
 from cadres.exports import cadres_xlsx
 from cadres.filters import CadreFilter
-from cadres.forms import CadreForm, CohortForm, EnrolForm, EnrolmentEndForm, ProgrammeForm, UnitForm
+from cadres.forms import (
+    CadreForm,
+    CohortForm,
+    EnrolForm,
+    EnrolmentEndForm,
+    PositionForm,
+    ProgrammeForm,
+    RewardSanctionForm,
+    UnitForm,
+)
 from core.roles import is_admin
 
 
@@ -74,14 +83,21 @@ def cadre_detail(request, pk: int):
     cadre = get_object_or_404(
         selectors.cadres_visible_to(request.user).select_related("unit"), pk=pk
     )
+    editable = _editable_units(request.user).filter(pk=cadre.unit_id).exists()
+    user = request.user
     context = {
         "cadre": cadre,
         "full_id": selectors.cadre_may_see_full_id(request.user, cadre),
+        "position_form": PositionForm(prefix="position")
+        if editable and user.has_perm("cadres.add_positionrecord")
+        else None,
+        "reward_form": RewardSanctionForm(prefix="reward")
+        if editable and user.has_perm("cadres.add_rewardsanction")
+        else None,
         "positions": cadre.positions.all(),
         "rewards": cadre.rewards_sanctions.all(),
         "enrolments": cadre.enrolments.select_related("cohort__programme").order_by("-joined_on"),
-        "can_edit": request.user.has_perm("cadres.change_cadre")
-        and _editable_units(request.user).filter(pk=cadre.unit_id).exists(),
+        "can_edit": editable and user.has_perm("cadres.change_cadre"),
         "history": selectors.cadre_history(cadre=cadre)
         if request.user.has_perm("cadres.view_cadre_history")
         else None,
@@ -155,6 +171,43 @@ def cadre_edit(request, pk: int):
 
 def _editable_units(user):
     return selectors.units_visible_to(user)
+
+
+def _career_record_add(request, pk: int, form_class, service, prefix: str):
+    cadre = get_object_or_404(selectors.cadres_visible_to(request.user), pk=pk)
+    if not _editable_units(request.user).filter(pk=cadre.unit_id).exists():
+        raise PermissionDenied
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            service(cadre=cadre, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已添加。"))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}：{message}" if label else message)
+    return redirect("cadre_detail", pk=cadre.pk)
+
+
+@login_required
+@require_POST
+@permission_required("cadres.add_positionrecord", raise_exception=True)
+def position_add(request, pk: int):
+    return _career_record_add(request, pk, PositionForm, services.position_add, "position")
+
+
+@login_required
+@require_POST
+@permission_required("cadres.add_rewardsanction", raise_exception=True)
+def reward_add(request, pk: int):
+    return _career_record_add(
+        request, pk, RewardSanctionForm, services.reward_sanction_add, "reward"
+    )
 
 
 # --- units -----------------------------------------------------------------------------------

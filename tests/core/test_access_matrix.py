@@ -208,3 +208,48 @@ def test_staff_cannot_write_outside_their_subtree(world, client):
     assert Cadre.objects.count() == before
     outsider.refresh_from_db()
     assert outsider.position == "科员"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_career_records_added_only_by_admin_and_staff(world, client, role):
+    from cadres.models import PositionRecord, RewardSanction
+
+    client.force_login(world["users"][role])
+    bystander = world["cadres"]["bystander"]
+    position = client.post(
+        f"/cadres/{bystander.pk}/positions/",
+        {
+            "position-unit_name": "金城镇党政办",
+            "position-position": "副主任",
+            "position-start_date": "2023-05-01",
+            "position-is_promotion": "on",
+        },
+    )
+    reward = client.post(
+        f"/cadres/{bystander.pk}/rewards/",
+        {"reward-kind": "award", "reward-title": "优秀共产党员", "reward-date": "2024-07-01"},
+    )
+    may_write = role in ("admin", "staff")
+    assert position.status_code == (302 if may_write else 403)
+    assert reward.status_code == (302 if may_write else 403)
+    assert PositionRecord.objects.filter(cadre=bystander, is_promotion=True).count() == int(
+        may_write
+    )
+    assert RewardSanction.objects.filter(cadre=bystander, kind="award").count() == int(may_write)
+
+
+def test_staff_cannot_add_career_records_outside_their_subtree(world, client):
+    from cadres.models import PositionRecord
+
+    client.force_login(world["users"]["staff"])
+    outsider = world["cadres"]["outsider"]
+    response = client.post(
+        f"/cadres/{outsider.pk}/positions/",
+        {
+            "position-unit_name": "东湖镇",
+            "position-position": "主任",
+            "position-start_date": "2023-05-01",
+        },
+    )
+    assert response.status_code == 404
+    assert not PositionRecord.objects.filter(cadre=outsider).exists()
