@@ -4,6 +4,7 @@ Reads start from the scoping selectors; writes call the same services as the pag
 """
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,7 @@ from cadres.serializers import (
     UnitCreateSerializer,
     UnitSerializer,
 )
+from core.roles import is_admin
 
 
 class UnitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -57,17 +59,14 @@ class UnitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         parent = serializer.validated_data["parent"]
         allowed = selectors.units_visible_to(request.user)
-        if (
-            parent is None
-            and not request.user.is_superuser
-            and not allowed.filter(depth=1).exists()
-        ):
+        if parent is None and not is_admin(request.user):
             return Response(
-                {"parent": ["只有系统管理员可以新增顶级单位。"]}, status=status.HTTP_400_BAD_REQUEST
+                {"parent": [_("只有系统管理员可以新增顶级单位。")]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         if parent is not None and not allowed.filter(pk=parent.pk).exists():
             return Response(
-                {"parent": ["无权在该单位下新增单位。"]}, status=status.HTTP_400_BAD_REQUEST
+                {"parent": [_("无权在该单位下新增单位。")]}, status=status.HTTP_400_BAD_REQUEST
             )
         unit = services.unit_create(**serializer.validated_data)
         data = UnitSerializer(unit, context=self._with_parents([unit])).data

@@ -27,7 +27,7 @@ class Unit(MP_Node):  # 单位
         _("类型"), max_length=20, choices=choices.UnitKind.choices, default=choices.UnitKind.OFFICE
     )
     # Denormalised "金城镇/党政办" so that lists show the path without walking ancestors.
-    full_name = models.CharField(_("全称"), max_length=500, editable=False, db_index=True)
+    full_name = models.CharField(_("全称"), max_length=500, editable=False, unique=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
     # No node_order_by: sorted insertion would rewrite sibling paths, and paths must stay

@@ -50,35 +50,47 @@ CADRE_FIELDS = (
 # --- units -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
-    """Add a unit under `parent` (or as a root). Names are unique among siblings."""
+def _unit_name_clean(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("单位名称不能为空。")})
     if "/" in name:
         raise ValidationError({"name": _("单位名称不能包含“/”。")})
-    siblings = parent.get_children() if parent else Unit.get_root_nodes()
-    if siblings.filter(name=name).exists():
+    return name
+
+
+def _unit_name_taken(full_name: str, name: str, exclude_pk: int | None = None) -> None:
+    # full_name is unique in the database too; this check only gives the friendly message.
+    if Unit.objects.filter(full_name=full_name).exclude(pk=exclude_pk).exists():
         raise ValidationError(
             {"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}}
         )
+
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
+    """Add a unit under `parent` (or as a root). Names are unique among siblings."""
+    name = _unit_name_clean(name)
+    # treebeard derives the child's path from the parent's numchild: use a fresh, locked row.
+    parent = Unit.objects.select_for_update().get(pk=parent.pk) if parent else None
     full_name = f"{parent.full_name}/{name}" if parent else name
+    _unit_name_taken(full_name, name)
     fields = {"name": name, "kind": kind, "full_name": full_name}
     if parent:
-        # treebeard derives the child's path from the parent's numchild: use a fresh row.
-        return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
+        return Unit.objects.add_child(parent, fields)
     return Unit.objects.add_root(fields)
 
 
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str) -> Unit:
     """Rename a unit and rewrite the full names of its whole subtree in one UPDATE."""
-    name = name.strip()
-    if not name or "/" in name:
-        raise ValidationError({"name": _("单位名称不能为空，也不能包含“/”。")})
+    name = _unit_name_clean(name)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     old_prefix = unit.full_name
-    new_prefix = f"{unit.full_name.rsplit('/', 1)[0]}/{name}" if "/" in unit.full_name else name
+    new_prefix = f"{old_prefix.rsplit('/', 1)[0]}/{name}" if "/" in old_prefix else name
+    if new_prefix == old_prefix:
+        return unit
+    _unit_name_taken(new_prefix, name, exclude_pk=unit.pk)
     Unit.objects.filter(unit.subtree_q()).update(
         full_name=Concat(Value(new_prefix), Substr(F("full_name"), len(old_prefix) + 1))
     )
@@ -276,6 +288,19 @@ def programme_create(
     bad = [f for f in framework if f not in choices.Framework.values]
     if bad:
         raise ValidationError({"framework": _("未知的培养框架：%(v)s") % {"v": ", ".join(bad)}})
+    ages = {**DEFAULT_MAX_AGES, **(max_ages or {})}
+    bad_ages = [
+        f"{category}={age}"
+        for category, age in ages.items()
+        if category not in choices.CadreCategory.values or not 16 <= int(age) <= 70
+    ]
+    if bad_ages:
+        raise ValidationError(
+            {
+                "max_ages": _("年龄条件无效（干部类别须为已有类别，年龄须在16至70之间）：%(v)s")
+                % {"v": ", ".join(bad_ages)}
+            }
+        )
     programme = Programme.objects.create(
         name=name.strip(),
         owner_unit=owner_unit,
@@ -284,7 +309,6 @@ def programme_create(
         framework=framework,
         description=description,
     )
-    ages = {**DEFAULT_MAX_AGES, **(max_ages or {})}
     EligibilityRule.objects.bulk_create(
         EligibilityRule(programme=programme, category=c, max_age=a) for c, a in ages.items()
     )
