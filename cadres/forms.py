@@ -93,8 +93,9 @@ class EnrolForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, cadres, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = cadres.select_related("unit")
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.unit.full_name}）"
+        # Chosen from the search results on the cohort page, so a 10,000-row select is never sent.
+        self.fields["cadre"].queryset = cadres
+        self.fields["cadre"].widget = forms.HiddenInput()
 
 
 class EnrolmentEndForm(BootstrapMixin, forms.Form):

@@ -215,3 +215,36 @@ def overview(*, user) -> dict:
         enrolments_visible_to(user).filter(status=EnrolmentStatus.ACTIVE).count()
     )
     return figures
+
+
+def enrolment_candidates(
+    *, cohort: Cohort, user, search: str, on: datetime.date, limit: int = 20
+) -> list[dict]:
+    """Visible, serving cadres matching `search` who are not active in `cohort`, with their
+    age on `on` and whether the programme's age rule would need an exception reason."""
+    from cadres.ages import age_on
+
+    if not search.strip():
+        return []
+    rules = dict(cohort.programme.eligibility.values_list("category", "max_age"))
+    active = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ACTIVE)
+    cadres = (
+        cadres_visible_to(user)
+        .filter(cadre_search_q(search), status="active")
+        .exclude(pk__in=active.values("cadre_id"))
+        .select_related("unit")
+        .order_by("name_pinyin", "id")[:limit]
+    )
+    rows = []
+    for cadre in cadres:
+        age = age_on(cadre.birth_date, on)
+        limit_age = rules.get(cadre.category)
+        rows.append(
+            {
+                "cadre": cadre,
+                "age": age,
+                "max_age": limit_age,
+                "needs_exception": limit_age is not None and age > limit_age,
+            }
+        )
+    return rows

@@ -103,7 +103,7 @@ def unit_get_or_create_path(*, path: str, kind_leaf: str = choices.UnitKind.OFFI
     """Find or create every unit along `金城镇/党政办` (used by imports and demo data)."""
     parent = None
     for part in [p.strip() for p in path.split("/") if p.strip()]:
-        siblings = parent.get_children() if parent else Unit.get_root_nodes()
+        siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
         found = siblings.filter(name=part).first()
         kind = kind_leaf if parent else choices.UnitKind.TOWN
         parent = found or unit_create(name=part, kind=kind, parent=parent)

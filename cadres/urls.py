@@ -15,5 +15,6 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/candidates/", views.cohort_candidates, name="cohort_candidates"),
     path("enrolments/<int:pk>/end/", views.enrolment_end, name="enrolment_end"),
 ]

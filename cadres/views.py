@@ -329,12 +329,32 @@ def cohort_detail(request, pk: int):
         raise PermissionDenied
     context = {
         "cohort": cohort,
+        "today": _today(),
         "members": selectors.cohort_members(cohort=cohort, user=request.user),
         "form": form,
         "end_form": EnrolmentEndForm(initial={"left_on": _today()}),
         "can_end": request.user.has_perm("cadres.change_enrolment"),
     }
     return render(request, "cadres/cohort_detail.html", context)
+
+
+@login_required
+@permission_required("cadres.add_enrolment", raise_exception=True)
+def cohort_candidates(request, pk: int):
+    """htmx partial: cadres matching the search who could join this cohort."""
+    cohort = get_object_or_404(
+        selectors.cohorts_visible_to(request.user).select_related("programme"), pk=pk
+    )
+    rows = selectors.enrolment_candidates(
+        cohort=cohort, user=request.user, search=request.GET.get("q", ""), on=_today()
+    )
+    context = {
+        "cohort": cohort,
+        "rows": rows,
+        "today": _today(),
+        "searched": bool(request.GET.get("q")),
+    }
+    return render(request, "cadres/_enrol_candidates.html", context)
 
 
 @login_required

@@ -55,7 +55,9 @@ class CadreFactory(factory.django.DjangoModelFactory):
     political_status = choices.PoliticalStatus.PARTY_MEMBER
     education = choices.Education.BACHELOR
     category = choices.CadreCategory.ADMINISTRATIVE
-    unit = factory.LazyFunction(lambda: Unit.get_root_nodes().first() or make_unit("测试镇"))
+    unit = factory.LazyFunction(
+        lambda: Unit.objects.get_root_nodes().first() or make_unit("测试镇")
+    )
     position = "科员"
     name_pinyin = factory.LazyAttribute(lambda o: pinyin_keys(o.name)[0])
     name_initials = factory.LazyAttribute(lambda o: pinyin_keys(o.name)[1])
@@ -67,7 +69,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"磐石计划{n}")
-    owner_unit = factory.LazyFunction(lambda: Unit.get_root_nodes().first() or make_unit("测试镇"))
+    owner_unit = factory.LazyFunction(
+        lambda: Unit.objects.get_root_nodes().first() or make_unit("测试镇")
+    )
     start_date = datetime.date(2021, 12, 1)
     framework = factory.LazyFunction(lambda: list(choices.Framework.values))
 
@@ -119,7 +123,9 @@ class MentorFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"导师{n}")
     mentor_type = "middle_level"
-    unit = factory.LazyFunction(lambda: Unit.get_root_nodes().first() or make_unit("测试镇"))
+    unit = factory.LazyFunction(
+        lambda: Unit.objects.get_root_nodes().first() or make_unit("测试镇")
+    )
 
 
 class PairingFactory(factory.django.DjangoModelFactory):

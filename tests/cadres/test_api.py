@@ -550,7 +550,7 @@ def test_staff_create_a_unit_inside_their_subtree(world, api_as):
     assert response.status_code == 201
     body = response.json()
     assert (body["full_name"], body["depth"], body["parent"]) == ("金城镇/组织办", 2, town.pk)
-    assert Unit.objects.get(pk=body["id"]).get_parent() == town
+    assert Unit.objects.get_parent(Unit.objects.get(pk=body["id"])) == town
 
 
 def test_unit_create_outside_the_subtree_is_refused(world, api_as):

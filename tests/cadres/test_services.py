@@ -428,7 +428,7 @@ def test_unit_create_builds_the_full_name_from_the_parent(db):
     office.refresh_from_db()
     assert (office.name, office.full_name, office.depth) == ("党政办", "金城镇/党政办", 2)
     town.refresh_from_db()
-    assert list(town.get_children()) == [office]
+    assert list(Unit.objects.get_children(town)) == [office]
 
 
 def test_the_same_name_is_allowed_under_different_parents(db):
@@ -565,7 +565,7 @@ def test_unit_get_or_create_path_reuses_existing_units(db):
     unit = services.unit_get_or_create_path(path=" 金城镇 / 党政办 /综合科")
 
     assert unit.full_name == "金城镇/党政办/综合科"
-    assert unit.get_parent() == office
+    assert Unit.objects.get_parent(unit) == office
     assert Unit.objects.count() == 3
 
 

@@ -46,6 +46,12 @@ PAGES = [
     ("other programme", "/programmes/{other_programme}/", _expect(_=404, admin=200, evaluator=403)),
     ("own cohort", "/cohorts/{cohort}/", _expect(_=200, cadre=404, evaluator=403)),
     ("other cohort", "/cohorts/{other_cohort}/", _expect(_=404, admin=200, evaluator=403)),
+    ("enrol candidates", "/cohorts/{cohort}/candidates/?q=w", _expect(_=403, admin=200, staff=200)),
+    (
+        "other cohort's candidates",
+        "/cohorts/{other_cohort}/candidates/?q=w",
+        _expect(_=403, admin=200, staff=404),
+    ),
     ("admin site", "/admin/", _expect(_=302, admin=200)),
     ("password change", "/accounts/password/", _expect(_=200)),
     # API
