@@ -12,6 +12,7 @@ starts from `cadres_visible_to(user)`.
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from cadres.ages import birth_date_range_for_band
 from cadres.choices import EnrolmentStatus
@@ -188,8 +189,10 @@ def _display(field_name: str, value) -> str:
     if field_name == "unit":
         unit = Unit.objects.filter(pk=value).first()
         return str(unit) if unit else str(value)
+    if field_name == "photo":
+        return gettext("已上传")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     return str(value)
 
 

@@ -330,7 +330,9 @@ def cohort_detail(request, pk: int):
     context = {
         "cohort": cohort,
         "today": _today(),
-        "members": selectors.cohort_members(cohort=cohort, user=request.user),
+        "members": Paginator(
+            selectors.cohort_members(cohort=cohort, user=request.user), settings.QINGMIAO_PAGE_SIZE
+        ).get_page(request.GET.get("page")),
         "form": form,
         "end_form": EnrolmentEndForm(initial={"left_on": _today()}),
         "can_end": request.user.has_perm("cadres.change_enrolment"),
