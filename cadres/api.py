@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cadres import selectors, services
@@ -82,21 +83,6 @@ class CadreViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     def get_queryset(self):
         return selectors.cadre_list(user=self.request.user)
 
-    def filter_queryset(self, queryset):
-        # CadreFilter needs the user to scope its unit and programme choices.
-        filterset = CadreFilter(
-            self.request.query_params, queryset=queryset, user=self.request.user
-        )
-        if not filterset.is_valid():
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError(filterset.errors)
-        queryset = filterset.qs
-        for backend in self.filter_backends:
-            if backend.__name__ != "DjangoFilterBackend":
-                queryset = backend().filter_queryset(self.request, queryset, self)
-        return queryset
-
     def perform_create(self, serializer):
         serializer.instance = services.cadre_create(
             actor=self.request.user, **serializer.validated_data
@@ -105,8 +91,6 @@ class CadreViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     def perform_update(self, serializer):
         cadre = serializer.instance
         if not selectors.units_visible_to(self.request.user).filter(pk=cadre.unit_id).exists():
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied
         serializer.instance = services.cadre_update(
             cadre=cadre, actor=self.request.user, **serializer.validated_data
@@ -154,10 +138,10 @@ class EnrolmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def end(self, request, pk=None):
         """End a membership: graduated, left, or withdrawn (with a reason)."""
         if not request.user.has_perm("cadres.change_enrolment"):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied
         enrolment = self.get_object()
+        if not selectors.cohorts_managed_by(request.user).filter(pk=enrolment.cohort_id).exists():
+            raise PermissionDenied
         serializer = EnrolmentEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrolment = services.enrolment_end(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cadres import choices, services
@@ -123,7 +124,7 @@ def seed_demo(
     """Create the demo world. Refuses to run twice on the same database."""
     if Unit.objects.filter(name=TOWN, depth=1).exists():
         raise RuntimeError("demo data already present")
-    today = today or datetime.date.today()  # noqa: DTZ011
+    today = today or timezone.localdate()
     rng = random.Random(seed)
 
     town = services.unit_create(name=TOWN, kind=choices.UnitKind.TOWN)

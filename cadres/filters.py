@@ -1,9 +1,8 @@
 """Filters of the cadre list, shared by the page, the xlsx export and the API."""
 
-import datetime
-
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -99,19 +98,19 @@ class CadreFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        if user is not None:
-            self.filters["unit"].queryset = _unit_choices(user)
-            self.filters["programme"].queryset = selectors.programmes_visible_to(user)
+        # The API's filter backend passes the request; pages pass the user.
+        self.user = user or getattr(self.request, "user", None)
+        self.filters["unit"].queryset = _unit_choices(self.user)
+        self.filters["programme"].queryset = selectors.programmes_visible_to(self.user)
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(selectors.cadre_search_q(value))
+        return queryset.filter(selectors.cadre_search_q(value, user=self.user))
 
     def filter_unit(self, queryset, name, value: Unit):
         return queryset.filter(value.subtree_q("unit__"))
 
     def filter_age_band(self, queryset, name, value):
-        return selectors.filter_by_age_band(queryset, value, datetime.date.today())  # noqa: DTZ011
+        return selectors.filter_by_age_band(queryset, value, timezone.localdate())
 
     def filter_programme(self, queryset, name, value: Programme):
         return selectors.filter_by_programme(queryset, value.pk)

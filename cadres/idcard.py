@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
@@ -89,7 +90,7 @@ def id_parse(value: str) -> IdFacts:
         birth = ric.get_birth_date(number)
     except InvalidComponent:
         raise ValidationError(_("身份证号中的出生日期无效。"), code="birth_date") from None
-    if birth.year < 1900 or birth > datetime.date.today():  # noqa: DTZ011  (a date, not a moment)
+    if birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError(_("身份证号中的出生日期无效。"), code="birth_date")
     if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(_("身份证号校验码不正确。"), code="checksum")

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
@@ -135,7 +136,7 @@ class Cadre(TimeStampedModel):  # 干部档案
         return mask(self.id_number)
 
     def age(self, on: datetime.date | None = None) -> int:
-        return age_on(self.birth_date, on or datetime.date.today())  # noqa: DTZ011
+        return age_on(self.birth_date, on or timezone.localdate())
 
     @property
     def age_band(self) -> str:
@@ -149,7 +150,7 @@ class Cadre(TimeStampedModel):  # 干部档案
     def years_of_service(self) -> int | None:
         if not self.work_start_date:
             return None
-        return years_between(self.work_start_date, datetime.date.today())  # noqa: DTZ011
+        return years_between(self.work_start_date, timezone.localdate())
 
 
 class PositionRecord(TimeStampedModel):  # 任职经历（含提拔任用）

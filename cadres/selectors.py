@@ -12,6 +12,7 @@ starts from `cadres_visible_to(user)`.
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from cadres.ages import birth_date_range_for_band
@@ -82,6 +83,21 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
     return Programme.objects.filter(allowed)
 
 
+def programmes_managed_by(user) -> QuerySet[Programme]:
+    """Programmes whose cohorts and memberships `user` may change: administrators all,
+    staff those owned by a unit in their subtree (never one they merely see)."""
+    if is_admin(user):
+        return Programme.objects.all()
+    unit = _user_unit(user)
+    if unit is None or not has_role(user, Role.STAFF):
+        return Programme.objects.none()
+    return Programme.objects.filter(unit.subtree_q("owner_unit__"))
+
+
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(programme__in=programmes_managed_by(user))
+
+
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     return Cohort.objects.filter(programme__in=programmes_visible_to(user))
 
@@ -94,12 +110,14 @@ def cadre_list(*, user, search: str = "") -> QuerySet[Cadre]:
     """The cadre list for pages, API and export: scoped, with what each row shows."""
     qs = cadres_visible_to(user).select_related("unit")
     if search:
-        qs = qs.filter(cadre_search_q(search))
+        qs = qs.filter(cadre_search_q(search, user=user))
     return qs
 
 
-def cadre_search_q(text: str) -> Q:
-    """Match a name, its pinyin (`zhangwei`) or its initials (`zw`), or an ID-number tail."""
+def cadre_search_q(text: str, *, user) -> Q:
+    """Match a name, its pinyin (`zhangwei`) or its initials (`zw`), or, for users who may
+    see full ID numbers, an ID-number tail. (Searching by ID digits would otherwise let a
+    user with masked IDs recover the hidden digits one by one.)"""
     text = "".join(text.split())
     if not text:
         return Q()
@@ -107,7 +125,12 @@ def cadre_search_q(text: str) -> Q:
     if text.isascii() and text.isalpha():
         key = text.lower()
         q |= Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
-    elif text.isascii() and text.isalnum() and len(text) >= 4:
+    elif (
+        text.isascii()
+        and text.isalnum()
+        and len(text) >= 4
+        and user.has_perm("cadres.view_id_number")
+    ):
         q |= Q(id_number__endswith=text.upper())
     return q
 
@@ -202,7 +225,7 @@ def overview(*, user) -> dict:
 
     from cadres.choices import CadreCategory, CadreStatus
 
-    today = datetime.date.today()  # noqa: DTZ011
+    today = timezone.localdate()
     born_after_35, _ = birth_date_range_for_band("31_35", today)
     qs = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
     figures = qs.aggregate(
@@ -233,7 +256,7 @@ def enrolment_candidates(
     active = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ACTIVE)
     cadres = (
         cadres_visible_to(user)
-        .filter(cadre_search_q(search), status="active")
+        .filter(cadre_search_q(search, user=user), status="active")
         .exclude(pk__in=active.values("cadre_id"))
         .select_related("unit")
         .order_by("name_pinyin", "id")[:limit]

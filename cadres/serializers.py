@@ -104,7 +104,7 @@ class CohortSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["programme"].queryset = selectors.programmes_visible_to(request.user)
+            self.fields["programme"].queryset = selectors.programmes_managed_by(request.user)
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -129,7 +129,7 @@ class EnrolmentCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")  # absent while the OpenAPI schema is generated
         if request is not None:
-            self.fields["cohort"].queryset = selectors.cohorts_visible_to(request.user)
+            self.fields["cohort"].queryset = selectors.cohorts_managed_by(request.user)
             self.fields["cadre"].queryset = selectors.cadres_visible_to(request.user)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
@@ -149,7 +150,7 @@ def _cadre_clean(data: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("phone", []).append(_("手机号码应为以1开头的11位数字。"))
     cleaned["phone"] = phone
     birth = cleaned.get("birth_date")
-    today = datetime.date.today()  # noqa: DTZ011
+    today = timezone.localdate()
     for field, label in (
         ("party_join_date", _("入党时间")),
         ("work_start_date", _("参加工作时间")),
@@ -468,7 +469,7 @@ def reward_sanction_add(
         raise ValidationError({"kind": _("请选择奖励或处分。")})
     if not title.strip():
         raise ValidationError({"title": _("请填写名称。")})
-    if date > datetime.date.today():  # noqa: DTZ011
+    if date > timezone.localdate():
         raise ValidationError({"date": _("时间不能晚于今天。")})
     return RewardSanction.objects.create(
         cadre=cadre,

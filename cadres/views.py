@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,7 @@ from core.roles import is_admin
 
 
 def _today() -> datetime.date:
-    return datetime.date.today()  # noqa: DTZ011
+    return timezone.localdate()
 
 
 def _filtered_cadres(request) -> CadreFilter:
@@ -278,11 +279,16 @@ def programme_detail(request, pk: int):
     programme = get_object_or_404(
         selectors.programmes_visible_to(request.user).select_related("owner_unit"), pk=pk
     )
+    visible = selectors.cadres_visible_to(request.user).values("pk")
     cohorts = programme.cohorts.annotate(
-        active=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE))
+        active=Count(
+            "enrolments",
+            filter=Q(enrolments__status=EnrolmentStatus.ACTIVE, enrolments__cadre__in=visible),
+        )
     )
+    managed = selectors.programmes_managed_by(request.user).filter(pk=programme.pk).exists()
     form = None
-    if request.user.has_perm("cadres.add_cohort"):
+    if managed and request.user.has_perm("cadres.add_cohort"):
         form = CohortForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -309,8 +315,9 @@ def cohort_detail(request, pk: int):
     cohort = get_object_or_404(
         selectors.cohorts_visible_to(request.user).select_related("programme"), pk=pk
     )
+    managed = selectors.cohorts_managed_by(request.user).filter(pk=cohort.pk).exists()
     form = None
-    if request.user.has_perm("cadres.add_enrolment"):
+    if managed and request.user.has_perm("cadres.add_enrolment"):
         enrollable = selectors.cadres_visible_to(request.user).filter(status="active")
         form = EnrolForm(request.POST or None, cadres=enrollable, initial={"joined_on": _today()})
         if request.method == "POST" and form.is_valid():
@@ -335,7 +342,7 @@ def cohort_detail(request, pk: int):
         ).get_page(request.GET.get("page")),
         "form": form,
         "end_form": EnrolmentEndForm(initial={"left_on": _today()}),
-        "can_end": request.user.has_perm("cadres.change_enrolment"),
+        "can_end": managed and request.user.has_perm("cadres.change_enrolment"),
     }
     return render(request, "cadres/cohort_detail.html", context)
 
@@ -345,7 +352,7 @@ def cohort_detail(request, pk: int):
 def cohort_candidates(request, pk: int):
     """htmx partial: cadres matching the search who could join this cohort."""
     cohort = get_object_or_404(
-        selectors.cohorts_visible_to(request.user).select_related("programme"), pk=pk
+        selectors.cohorts_managed_by(request.user).select_related("programme"), pk=pk
     )
     rows = selectors.enrolment_candidates(
         cohort=cohort, user=request.user, search=request.GET.get("q", ""), on=_today()
@@ -363,7 +370,12 @@ def cohort_candidates(request, pk: int):
 @require_POST
 @permission_required("cadres.change_enrolment", raise_exception=True)
 def enrolment_end(request, pk: int):
-    enrolment = get_object_or_404(selectors.enrolments_visible_to(request.user), pk=pk)
+    enrolment = get_object_or_404(
+        selectors.enrolments_visible_to(request.user).filter(
+            cohort__in=selectors.cohorts_managed_by(request.user)
+        ),
+        pk=pk,
+    )
     form = EnrolmentEndForm(request.POST)
     if form.is_valid():
         try:

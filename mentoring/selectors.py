@@ -1,12 +1,13 @@
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from mentoring.models import Mentor, Pairing
 
 
 def current_pairings(*, on: datetime.date | None = None) -> QuerySet[Pairing]:
-    on = on or datetime.date.today()  # noqa: DTZ011
+    on = on or timezone.localdate()
     return Pairing.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
     )

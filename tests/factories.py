@@ -5,6 +5,7 @@ import itertools
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cadres import choices
 from cadres.idcard import id_with_check_digit
@@ -15,7 +16,7 @@ from core.models import User
 from mentoring.models import Mentor, Pairing
 
 _serial = itertools.count(1)
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def id_number_for(birth: datetime.date, *, male: bool = True, serial: int | None = None) -> str:

@@ -1,6 +1,6 @@
 """Enrolling from the cohort page: search candidates, then join with or without an exception."""
 
-import datetime
+from django.utils import timezone
 
 from cadres.models import Enrolment
 from tests import factories as f
@@ -26,7 +26,7 @@ def test_over_age_candidate_is_flagged_and_needs_a_reason(world, client):
     cohort = world["cohort"]
     html = client.get(f"/cohorts/{cohort.pk}/candidates/?q=wg").content.decode()
     assert "须填写破格理由" in html
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
 
     refused = client.post(f"/cohorts/{cohort.pk}/", {"cadre": old.pk, "joined_on": today})
     assert refused.status_code == 200

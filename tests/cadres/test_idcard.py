@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cadres.choices import Gender
 from cadres.idcard import id_parse, id_with_check_digit, mask, normalise
@@ -58,7 +59,7 @@ def test_invalid_numbers_are_refused_with_an_actionable_message(value, code, mes
 
 
 def test_a_birth_date_in_the_future_is_refused():
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     number = id_with_check_digit(f"110105{tomorrow:%Y%m%d}002")
 
     assert refusal(number) == ("birth_date", ["身份证号中的出生日期无效。"])

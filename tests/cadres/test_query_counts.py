@@ -120,5 +120,5 @@ def test_cohort_detail_page(world, constant_queries):
         f"/cohorts/{cohort.pk}/",
         grow=lambda n: add_enrolments(world, n, cohort=cohort),
         rows=lambda r: len(r.context["members"]),
-        budget=9,
+        budget=10,
     )

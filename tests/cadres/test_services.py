@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from cadres import services
@@ -141,7 +142,7 @@ def test_cadre_create_reports_every_invalid_field_at_once(world):
         phone="2380013800",
         political_status="masses",
         party_join_date=D(2015, 7, 1),
-        work_start_date=datetime.date.today() + datetime.timedelta(days=1),
+        work_start_date=timezone.localdate() + datetime.timedelta(days=1),
     )
 
     errors = refusal(services.cadre_create, actor=world["users"]["staff"], **fields)

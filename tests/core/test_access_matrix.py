@@ -259,3 +259,71 @@ def test_staff_cannot_add_career_records_outside_their_subtree(world, client):
     )
     assert response.status_code == 404
     assert not PositionRecord.objects.filter(cadre=outsider).exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "mentor", "cadre"])
+def test_masked_id_digits_cannot_be_recovered_by_searching(world, client, role):
+    """Searching by ID digits is for roles that see full numbers; others would probe them."""
+    client.force_login(world["users"][role])
+    target = {"leader": "bystander", "mentor": "mentee", "cadre": "self"}[role]
+    cadre = world["cadres"][target]
+    shown = client.get(f"/api/v1/cadres/{cadre.pk}/").json()["id_number"]
+    if role != "cadre":
+        assert "*" in shown
+    for probe in (cadre.id_number[-4:], cadre.id_number[-5:], cadre.id_number):
+        assert client.get("/api/v1/cadres/", {"q": probe}).json()["count"] == 0
+        page = client.get("/cadres/", {"q": probe}).content.decode()
+        assert f'href="/cadres/{cadre.pk}/"' not in page
+
+
+def test_staff_search_by_id_number_tail(world, client):
+    client.force_login(world["users"]["staff"])
+    cadre = world["cadres"]["bystander"]
+    names = [
+        r["name"]
+        for r in client.get("/api/v1/cadres/", {"q": cadre.id_number[-6:]}).json()["results"]
+    ]
+    assert names == [cadre.name]
+
+
+def test_staff_cannot_manage_another_towns_programme_they_can_see(world, client):
+    """A programme becomes visible when one of my cadres is enrolled in it; seeing is not managing."""
+    from cadres import services
+    from cadres.models import Cohort, Enrolment
+
+    other_cohort = world["other_cohort"]
+    bystander = world["cadres"]["bystander"]
+    services.enrolment_create(
+        cohort=other_cohort, cadre=bystander, joined_on=other_cohort.start_date, actor=None
+    )
+    client.force_login(world["users"]["staff"])
+    other = world["other_programme"]
+    assert client.get(f"/programmes/{other.pk}/").status_code == 200
+    cohorts_before = Cohort.objects.count()
+    page = client.post(f"/programmes/{other.pk}/", {"name": "第9期", "start_date": "2023-01-01"})
+    assert page.status_code == 403
+    api = client.post(
+        "/api/v1/cohorts/",
+        {"programme": other.pk, "name": "第9期", "start_date": "2023-01-01"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert set(api.json()) == {"programme"}
+    assert Cohort.objects.count() == cohorts_before
+
+    enrolment = Enrolment.objects.get(cohort=other_cohort, cadre=bystander)
+    ended = client.post(
+        f"/api/v1/enrolments/{enrolment.pk}/end/",
+        {"status": "left", "left_on": "2023-01-01"},
+        content_type="application/json",
+    )
+    assert ended.status_code == 403
+    assert (
+        client.post(
+            f"/enrolments/{enrolment.pk}/end/", {"status": "left", "left_on": "2023-01-01"}
+        ).status_code
+        == 404
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"
+    assert client.get(f"/cohorts/{other_cohort.pk}/candidates/?q=w").status_code == 404
