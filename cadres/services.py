@@ -170,6 +170,17 @@ def _cadre_clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _cadre_unique_check(cleaned: dict[str, Any], *, exclude_pk: int | None) -> None:
+    others = Cadre.objects.exclude(pk=exclude_pk)
+    errors = {}
+    if others.filter(id_number=cleaned["id_number"]).exists():
+        errors["id_number"] = _("该身份证号已存在于干部档案中。")
+    if cleaned.get("user") and others.filter(user=cleaned["user"]).exists():
+        errors["user"] = _("该登录账号已关联其他干部档案。")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply_pinyin(cadre: Cadre) -> None:
     cadre.name_pinyin, cadre.name_initials = pinyin_keys(cadre.name)
 
@@ -185,8 +196,7 @@ def cadre_create(*, actor, photo=None, **fields: Any) -> Cadre:
     if photo is not None:
         photo_check(photo)
     cleaned = _cadre_clean(fields)
-    if Cadre.objects.filter(id_number=cleaned["id_number"]).exists():
-        raise ValidationError({"id_number": _("该身份证号已存在于干部档案中。")})
+    _cadre_unique_check(cleaned, exclude_pk=None)
     cadre = Cadre(**cleaned)
     _apply_pinyin(cadre)
     cadre._history_user = actor
@@ -209,8 +219,7 @@ def cadre_update(*, cadre: Cadre, actor, reason: str = "", photo=None, **changes
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     merged = {**{f: getattr(cadre, f) for f in CADRE_FIELDS}, **changes}
     cleaned = _cadre_clean(merged)
-    if Cadre.objects.filter(id_number=cleaned["id_number"]).exclude(pk=cadre.pk).exists():
-        raise ValidationError({"id_number": _("该身份证号已存在于干部档案中。")})
+    _cadre_unique_check(cleaned, exclude_pk=cadre.pk)
     changed = [f for f in changes if getattr(cadre, f) != cleaned.get(f, changes[f])]
     if changed:
         for field in changed:
@@ -226,8 +235,12 @@ def cadre_update(*, cadre: Cadre, actor, reason: str = "", photo=None, **changes
     return cadre
 
 
+PHOTO_MAX_PIXELS = 40_000_000  # a few KB of PNG can describe a 14000×14000 image
+
+
 def photo_check(upload) -> None:
-    """Refuse photos over the size limit or that are not JPEG/PNG images (by content)."""
+    """Refuse photos over the size limit, over 40 megapixels, or that are not JPEG/PNG
+    images (judged by content, not by name)."""
     from PIL import Image, UnidentifiedImageError
 
     limit = settings.QINGMIAO_PHOTO_MAX_BYTES
@@ -239,7 +252,12 @@ def photo_check(upload) -> None:
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
+            width, height = image.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise ValidationError({"photo": _("照片像素过大，请缩小后再上传。")})
             image.verify()
+    except Image.DecompressionBombError:
+        raise ValidationError({"photo": _("照片像素过大，请缩小后再上传。")}) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError({"photo": _("照片必须是JPEG或PNG图片。")}) from None
     finally:
@@ -362,6 +380,9 @@ def enrolment_create(
     A cadre is at most once active in a cohort (database constraint).
     """
     exception_reason = exception_reason.strip()
+    # Serialise concurrent enrolments of one cadre (a double-clicked button) so the second
+    # gets the friendly "already in this cohort" instead of the constraint's IntegrityError.
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if cohort.end_date and joined_on > cohort.end_date:
         raise ValidationError({"joined_on": _("加入日期晚于批次结束日期。")})
     if joined_on < cohort.start_date:
@@ -401,6 +422,8 @@ def enrolment_end(
         raise ValidationError({"status": _("请选择结业、离开或退出。")})
     if left_on < enrolment.joined_on:
         raise ValidationError({"left_on": _("离开日期不能早于加入日期。")})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("离开日期不能晚于今天。")})
     reason = reason.strip()
     if status == choices.EnrolmentStatus.WITHDRAWN and not reason:
         raise ValidationError({"reason": _("退出培养必须填写原因。")})

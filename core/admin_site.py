@@ -5,7 +5,8 @@ from core.roles import is_admin
 
 
 class QingmiaoAdminSite(admin.AdminSite):
-    """The back office: for administrators (role or Django staff flag), not for every role."""
+    """The back office, for administrators only. The Django staff flag alone is not enough:
+    the admin is not scoped, so a unit's staff member given the flag would see every town."""
 
     site_header = _("青苗 系统管理")
     site_title = _("青苗 系统管理")
@@ -13,4 +14,4 @@ class QingmiaoAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return user.is_active and (user.is_staff or is_admin(user))
+        return user.is_active and is_admin(user)

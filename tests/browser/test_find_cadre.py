@@ -1,5 +1,7 @@
 """In a real headless Chromium: organisation staff find a cadre by pinyin initials."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -28,6 +30,8 @@ def test_orgstaff_finds_cadre_by_pinyin_initials_and_opens_profile(live_server, 
     # htmx replaces the table as the user types; no submit needed.
     expect(page.get_by_test_id("result-count")).to_contain_text("1")
     expect(page.get_by_role("link", name="李娜")).to_have_count(0)
+    # The export link follows the live search, so the workbook matches the screen.
+    expect(page.locator("#qm-export")).to_have_attribute("href", re.compile(r"[?&]q=zw(&|$)"))
     page.get_by_role("link", name="张伟").click()
 
     expect(page).to_have_url(f"{live_server.url}/cadres/{target.pk}/")

@@ -837,3 +837,44 @@ def test_an_ended_membership_cannot_be_ended_again(world):
 
     assert errors == {"status": ["该成员已不在培，不能重复结束。"]}
     assert Enrolment.objects.values().get(pk=enrolment.pk) == snapshot
+
+
+@pytest.mark.parametrize("side", [7000, 14000])
+def test_a_photo_with_too_many_pixels_is_refused_without_decoding_it(world, media, side):
+    """A few KB of 1-bit PNG can describe a 196-megapixel image (a decompression bomb)."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    assert upload.size < 100_000
+    cadre = world["cadres"]["bystander"]
+
+    errors = refusal(services.cadre_update, cadre=cadre, actor=None, photo=upload)
+
+    assert errors == {"photo": ["照片像素过大，请缩小后再上传。"]}
+    assert stored_files(media) == []
+    cadre.refresh_from_db()
+    assert not cadre.photo
+
+
+def test_a_login_account_links_to_one_cadre_only(world):
+    taken_by = world["cadres"]["self"]
+    other = world["cadres"]["bystander"]
+
+    errors = refusal(services.cadre_update, cadre=other, actor=None, user=taken_by.user)
+
+    assert errors == {"user": ["该登录账号已关联其他干部档案。"]}
+    other.refresh_from_db()
+    assert other.user is None
+
+
+def test_an_enrolment_cannot_end_in_the_future(world):
+    enrolment = world["enrolment"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    errors = refusal(
+        services.enrolment_end, enrolment=enrolment, status="left", left_on=tomorrow, actor=None
+    )
+
+    assert errors == {"left_on": ["离开日期不能晚于今天。"]}
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.left_on) == ("active", None)
