@@ -22,7 +22,8 @@ COPY . .
 RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput -v0 \
  && python manage.py compilemessages --ignore=/opt/venv -v0 \
- && useradd --system --home /app qingmiao && mkdir -p /app/var && chown -R qingmiao /app/var
+ && useradd --system --home /app qingmiao \
+ && mkdir -p /app/var/media && chown -R qingmiao /app/var
 
 USER qingmiao
 EXPOSE 8000

@@ -7,7 +7,6 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -17,7 +16,7 @@ from cadres.idcard import id_with_check_digit
 from cadres.models import Cadre, Enrolment, PositionRecord, RewardSanction, Unit
 from cadres.pinyin import pinyin_keys
 from core.models import User
-from core.roles import Role
+from core.roles import GROUP_NAMES, Role, role_group
 from mentoring.choices import MentorType, PairingRole
 from mentoring.models import Mentor, Pairing
 
@@ -295,7 +294,7 @@ ACCOUNTS = {
 
 
 def _accounts(*, town: Unit, cadre: Cadre | None) -> dict[str, User]:
-    groups = {g.name: g for g in Group.objects.all()}
+    groups = {role: role_group(role) for role in GROUP_NAMES}
     users = {}
     for username, (role, last, first, in_town) in ACCOUNTS.items():
         user = User(

@@ -142,3 +142,19 @@ class RewardSanctionForm(BootstrapMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class EligibilityForm(BootstrapMixin, forms.Form):
+    """One maximum age (full years at enrolment) per cadre category."""
+
+    def __init__(self, *args, rules: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in choices.CadreCategory:
+            self.fields[category.value] = forms.IntegerField(
+                label=category.label,
+                min_value=16,
+                max_value=70,
+                initial=rules.get(category.value),
+                required=False,
+                help_text=_("留空表示不限年龄"),
+            )

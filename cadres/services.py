@@ -308,18 +308,7 @@ def programme_create(
     if bad:
         raise ValidationError({"framework": _("未知的培养框架：%(v)s") % {"v": ", ".join(bad)}})
     ages = {**DEFAULT_MAX_AGES, **(max_ages or {})}
-    bad_ages = [
-        f"{category}={age}"
-        for category, age in ages.items()
-        if category not in choices.CadreCategory.values or not 16 <= int(age) <= 70
-    ]
-    if bad_ages:
-        raise ValidationError(
-            {
-                "max_ages": _("年龄条件无效（干部类别须为已有类别，年龄须在16至70之间）：%(v)s")
-                % {"v": ", ".join(bad_ages)}
-            }
-        )
+    _max_ages_check(ages)
     programme = Programme.objects.create(
         name=name.strip(),
         owner_unit=owner_unit,
@@ -332,6 +321,37 @@ def programme_create(
         EligibilityRule(programme=programme, category=c, max_age=a) for c, a in ages.items()
     )
     return programme
+
+
+def _max_ages_check(ages: dict[str, int | None]) -> None:
+    """Categories must exist; ages lie in 16–70 (None, "no limit", passes)."""
+    bad_ages = [
+        f"{category}={age}"
+        for category, age in ages.items()
+        if category not in choices.CadreCategory.values
+        or (age is not None and not 16 <= int(age) <= 70)
+    ]
+    if bad_ages:
+        raise ValidationError(
+            {
+                "max_ages": _("年龄条件无效（干部类别须为已有类别，年龄须在16至70之间）：%(v)s")
+                % {"v": ", ".join(bad_ages)}
+            }
+        )
+
+
+@transaction.atomic
+def eligibility_rules_set(*, programme: Programme, max_ages: dict[str, int | None], actor) -> None:
+    """Set the age limit of each given cadre category for future enrolments; None removes
+    the limit. Memberships already made keep their recorded age and exception reason."""
+    _max_ages_check(max_ages)
+    limits = {c: a for c, a in max_ages.items() if a is not None}
+    for category, max_age in limits.items():
+        EligibilityRule.objects.update_or_create(
+            programme=programme, category=category, defaults={"max_age": max_age}
+        )
+    removed = [c for c, a in max_ages.items() if a is None]
+    programme.eligibility.filter(category__in=removed).delete()
 
 
 @transaction.atomic

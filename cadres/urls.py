@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/", views.unit_tree, name="unit_tree"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/rules/", views.programme_rules, name="programme_rules"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/candidates/", views.cohort_candidates, name="cohort_candidates"),
     path("enrolments/<int:pk>/end/", views.enrolment_end, name="enrolment_end"),

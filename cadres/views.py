@@ -21,6 +21,7 @@ from cadres.filters import CadreFilter
 from cadres.forms import (
     CadreForm,
     CohortForm,
+    EligibilityForm,
     EnrolForm,
     EnrolmentEndForm,
     PositionForm,
@@ -305,8 +306,32 @@ def programme_detail(request, pk: int):
         "cohorts": cohorts,
         "rules": programme.eligibility.all(),
         "form": form,
+        "rules_form": EligibilityForm(
+            rules=dict(programme.eligibility.values_list("category", "max_age"))
+        )
+        if managed and request.user.has_perm("cadres.change_eligibilityrule")
+        else None,
     }
     return render(request, "cadres/programme_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("cadres.change_eligibilityrule", raise_exception=True)
+def programme_rules(request, pk: int):
+    programme = get_object_or_404(selectors.programmes_managed_by(request.user), pk=pk)
+    rules = dict(programme.eligibility.values_list("category", "max_age"))
+    form = EligibilityForm(request.POST, rules=rules)
+    if form.is_valid():
+        services.eligibility_rules_set(
+            programme=programme, max_ages=form.cleaned_data, actor=request.user
+        )
+        messages.success(request, _("年龄条件已更新，适用于此后的入选。"))
+    else:
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(request, f"{form.fields[field].label}：{message}")
+    return redirect("programme_detail", pk=programme.pk)
 
 
 @login_required

@@ -63,6 +63,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ADMIN_APPS = ("core", "cadres", "mentoring", "training", "scoring", "reports", "auth", "authtoken")
 
 
+# Group names are what administrators see in the admin; they stay Chinese in every language.
+GROUP_NAMES: dict[str, str] = {
+    Role.ADMIN: "系统管理员",
+    Role.STAFF: "组织部门工作人员",
+    Role.LEADER: "领导小组",
+    Role.MENTOR: "导师",
+    Role.EVALUATOR: "评价人",
+    Role.CADRE: "干部",
+}
+_ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
+
+
+def role_group(role: str) -> Group:
+    return Group.objects.get(name=GROUP_NAMES[role])
+
+
 def roles_sync(using: str = "default") -> None:
     """Create the role groups and set their permissions exactly (idempotent)."""
     perms = {
@@ -70,7 +86,7 @@ def roles_sync(using: str = "default") -> None:
         for p in Permission.objects.using(using).select_related("content_type")
     }
     for role in Role:
-        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        group, _created = Group.objects.using(using).get_or_create(name=GROUP_NAMES[role])
         if role == Role.ADMIN:
             wanted = [p for key, p in perms.items() if key.split(".")[0] in ADMIN_APPS]
         else:
@@ -83,7 +99,8 @@ def roles_of(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_qingmiao_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        names = user.groups.values_list("name", flat=True)
+        cached = frozenset(_ROLE_BY_GROUP[n] for n in names if n in _ROLE_BY_GROUP)
         if user.is_superuser:
             cached |= {Role.ADMIN.value}
         user._qingmiao_roles = cached

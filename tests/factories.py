@@ -13,6 +13,7 @@ from cadres.models import Cadre, Cohort, Enrolment, Programme, Unit
 from cadres.pinyin import pinyin_keys
 from cadres.services import DEFAULT_MAX_AGES, unit_create
 from core.models import User
+from core.roles import GROUP_NAMES
 from mentoring.models import Mentor, Pairing
 
 _serial = itertools.count(1)
@@ -114,7 +115,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+            self.groups.add(*Group.objects.filter(name__in=[GROUP_NAMES[r] for r in extracted]))
         self.save()
 
 

@@ -327,3 +327,39 @@ def test_staff_cannot_manage_another_towns_programme_they_can_see(world, client)
     enrolment.refresh_from_db()
     assert enrolment.status == "active"
     assert client.get(f"/cohorts/{other_cohort.pk}/candidates/?q=w").status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_age_rules_changed_only_by_programme_managers(world, client, role):
+    from cadres.models import EligibilityRule
+
+    client.force_login(world["users"][role])
+    programme = world["programme"]
+    response = client.post(
+        f"/programmes/{programme.pk}/rules/",
+        {"administrative": "38", "institution": "40", "village": "", "selected_graduate": "40"},
+    )
+    rules = dict(
+        EligibilityRule.objects.filter(programme=programme).values_list("category", "max_age")
+    )
+    if role in ("admin", "staff"):
+        assert response.status_code == 302
+        assert rules == {"administrative": 38, "institution": 40, "selected_graduate": 40}
+    else:
+        assert response.status_code == 403
+        assert rules == {
+            "administrative": 40,
+            "institution": 40,
+            "selected_graduate": 40,
+            "village": 35,
+        }
+
+
+def test_staff_cannot_change_another_towns_age_rules(world, client):
+    from cadres.models import EligibilityRule
+
+    client.force_login(world["users"]["staff"])
+    other = world["other_programme"]
+    response = client.post(f"/programmes/{other.pk}/rules/", {"administrative": "50"})
+    assert response.status_code == 404
+    assert EligibilityRule.objects.get(programme=other, category="administrative").max_age == 40
