@@ -165,6 +165,8 @@ class PositionRecord(TimeStampedModel):  # 任职经历（含提拔任用）
     is_promotion = models.BooleanField(_("提拔任用"), default=False)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
+    history = HistoricalRecords(verbose_name=_("任职经历变更记录"))
+
     class Meta:
         verbose_name = _("任职经历")
         verbose_name_plural = _("任职经历")
@@ -190,6 +192,8 @@ class RewardSanction(TimeStampedModel):  # 奖惩情况
     issuer = models.CharField(_("授予/处理机关"), max_length=100, blank=True)
     date = models.DateField(_("时间"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("奖惩记录变更记录"))
 
     class Meta:
         verbose_name = _("奖惩记录")

@@ -51,31 +51,37 @@ CADRE_FIELDS = (
 # --- units -----------------------------------------------------------------------------------
 
 
-def _unit_name_clean(name: str) -> str:
+def unit_name_check(*, name: str, parent_full_name: str, exclude_pk: int | None = None):
+    """Clean a unit name for a place in the tree; return (name, full name) or raise.
+
+    `parent_full_name` is "" for a top-level unit. Sibling names are unique (the database's
+    unique full name backs this up; this check gives the friendly message).
+    """
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("单位名称不能为空。")})
     if "/" in name:
         raise ValidationError({"name": _("单位名称不能包含“/”。")})
-    return name
-
-
-def _unit_name_taken(full_name: str, name: str, exclude_pk: int | None = None) -> None:
-    # full_name is unique in the database too; this check only gives the friendly message.
+    full_name = f"{parent_full_name}/{name}" if parent_full_name else name
     if Unit.objects.filter(full_name=full_name).exclude(pk=exclude_pk).exists():
         raise ValidationError(
             {"name": _("同一上级单位下已有名为“%(name)s”的单位。") % {"name": name}}
         )
+    return name, full_name
+
+
+def unit_parent_full_name(unit: Unit) -> str:
+    return unit.full_name.rsplit("/", 1)[0] if "/" in unit.full_name else ""
 
 
 @transaction.atomic
 def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
     """Add a unit under `parent` (or as a root). Names are unique among siblings."""
-    name = _unit_name_clean(name)
     # treebeard derives the child's path from the parent's numchild: use a fresh, locked row.
     parent = Unit.objects.select_for_update().get(pk=parent.pk) if parent else None
-    full_name = f"{parent.full_name}/{name}" if parent else name
-    _unit_name_taken(full_name, name)
+    name, full_name = unit_name_check(
+        name=name, parent_full_name=parent.full_name if parent else ""
+    )
     fields = {"name": name, "kind": kind, "full_name": full_name}
     if parent:
         return Unit.objects.add_child(parent, fields)
@@ -85,13 +91,13 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None) -> Unit:
 @transaction.atomic
 def unit_rename(*, unit: Unit, name: str) -> Unit:
     """Rename a unit and rewrite the full names of its whole subtree in one UPDATE."""
-    name = _unit_name_clean(name)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     old_prefix = unit.full_name
-    new_prefix = f"{old_prefix.rsplit('/', 1)[0]}/{name}" if "/" in old_prefix else name
+    name, new_prefix = unit_name_check(
+        name=name, parent_full_name=unit_parent_full_name(unit), exclude_pk=unit.pk
+    )
     if new_prefix == old_prefix:
         return unit
-    _unit_name_taken(new_prefix, name, exclude_pk=unit.pk)
     Unit.objects.filter(unit.subtree_q()).update(
         full_name=Concat(Value(new_prefix), Substr(F("full_name"), len(old_prefix) + 1))
     )
@@ -181,6 +187,26 @@ def _cadre_unique_check(cleaned: dict[str, Any], *, exclude_pk: int | None) -> N
         raise ValidationError(errors)
 
 
+def cadre_check(fields: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
+    """Every check a profile must pass, without writing: the normalised fields, or a
+    ValidationError naming each bad field. Forms that cannot call the service first
+    (the admin's) use it to show errors beside the fields."""
+    cleaned = _cadre_clean(fields)
+    _cadre_unique_check(cleaned, exclude_pk=exclude_pk)
+    return cleaned
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, name: str, kind: str, is_active: bool) -> Unit:
+    """Change a unit's name (rewriting its subtree's full names), kind and active flag."""
+    if kind not in choices.UnitKind.values:
+        raise ValidationError({"kind": _("未知的单位类型。")})
+    unit = unit_rename(unit=unit, name=name)
+    Unit.objects.filter(pk=unit.pk).update(kind=kind, is_active=is_active)
+    unit.refresh_from_db()
+    return unit
+
+
 def _apply_pinyin(cadre: Cadre) -> None:
     cadre.name_pinyin, cadre.name_initials = pinyin_keys(cadre.name)
 
@@ -195,8 +221,7 @@ def cadre_create(*, actor, photo=None, **fields: Any) -> Cadre:
         raise TypeError(f"unknown cadre fields: {sorted(unknown)}")
     if photo is not None:
         photo_check(photo)
-    cleaned = _cadre_clean(fields)
-    _cadre_unique_check(cleaned, exclude_pk=None)
+    cleaned = cadre_check(fields, exclude_pk=None)
     cadre = Cadre(**cleaned)
     _apply_pinyin(cadre)
     cadre._history_user = actor
@@ -218,8 +243,7 @@ def cadre_update(*, cadre: Cadre, actor, reason: str = "", photo=None, **changes
         photo_check(photo)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     merged = {**{f: getattr(cadre, f) for f in CADRE_FIELDS}, **changes}
-    cleaned = _cadre_clean(merged)
-    _cadre_unique_check(cleaned, exclude_pk=cadre.pk)
+    cleaned = cadre_check(merged, exclude_pk=cadre.pk)
     changed = [f for f in changes if getattr(cadre, f) != cleaned.get(f, changes[f])]
     if changed:
         for field in changed:
@@ -483,7 +507,7 @@ def position_add(
         errors["start_date"] = _("开始时间不能早于出生日期。")
     if errors:
         raise ValidationError(errors)
-    return PositionRecord.objects.create(
+    record = PositionRecord(
         cadre=cadre,
         unit_name=unit_name.strip(),
         position=position.strip(),
@@ -493,6 +517,9 @@ def position_add(
         is_promotion=is_promotion,
         note=note.strip(),
     )
+    record._history_user = actor
+    record.save()
+    return record
 
 
 @transaction.atomic
@@ -514,7 +541,7 @@ def reward_sanction_add(
         raise ValidationError({"title": _("请填写名称。")})
     if date > timezone.localdate():
         raise ValidationError({"date": _("时间不能晚于今天。")})
-    return RewardSanction.objects.create(
+    record = RewardSanction(
         cadre=cadre,
         kind=kind,
         title=title.strip(),
@@ -523,3 +550,6 @@ def reward_sanction_add(
         issuer=issuer.strip(),
         note=note.strip(),
     )
+    record._history_user = actor
+    record.save()
+    return record

@@ -363,3 +363,25 @@ def test_staff_cannot_change_another_towns_age_rules(world, client):
     response = client.post(f"/programmes/{other.pk}/rules/", {"administrative": "50"})
     assert response.status_code == 404
     assert EligibilityRule.objects.get(programme=other, category="administrative").max_age == 40
+
+
+def test_career_records_remember_who_added_them(world, client):
+    from cadres.models import PositionRecord, RewardSanction
+
+    staff = world["users"]["staff"]
+    client.force_login(staff)
+    bystander = world["cadres"]["bystander"]
+    client.post(
+        f"/cadres/{bystander.pk}/positions/",
+        {
+            "position-unit_name": "金城镇党政办",
+            "position-position": "副主任",
+            "position-start_date": "2023-05-01",
+        },
+    )
+    client.post(
+        f"/cadres/{bystander.pk}/rewards/",
+        {"reward-kind": "sanction", "reward-title": "诫勉谈话", "reward-date": "2024-07-01"},
+    )
+    assert PositionRecord.history.get().history_user == staff
+    assert RewardSanction.history.get().history_user == staff
