@@ -120,10 +120,13 @@ def _id_number(birth: datetime.date, serial: int, male: bool) -> str:
 def seed_demo(
     *, cadres: int = 300, seed: int = 7, today: datetime.date | None = None
 ) -> DemoSummary:
-    """Create the demo world. Refuses to run twice on the same database."""
+    """Create the demo world (the same for the same seed within a calendar year).
+    Refuses to run twice on the same database."""
     if Unit.objects.filter(name=TOWN, depth=1).exists():
         raise RuntimeError("demo data already present")
-    today = today or timezone.localdate()
+    # Everything is dated from 1 January of the current year, so one seed gives the same
+    # data all year while ages stay realistic as the years pass.
+    today = (today or timezone.localdate()).replace(month=1, day=1)
     rng = random.Random(seed)
 
     town = services.unit_create(name=TOWN, kind=choices.UnitKind.TOWN)
