@@ -122,8 +122,9 @@ def unit_get_or_create_path(*, path: str, kind_leaf: str = choices.UnitKind.OFFI
 # --- cadres ----------------------------------------------------------------------------------
 
 
-def _cadre_clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Normalise and cross-check a full set of cadre fields; raise with every field's error."""
+def cadre_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and cross-check a full set of cadre fields, without touching the database;
+    raise with every field's error. (Imports call it once per row.)"""
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
     cleaned["name"] = "".join(str(data.get("name", "")).split())
@@ -191,7 +192,7 @@ def cadre_check(fields: dict[str, Any], *, exclude_pk: int | None) -> dict[str, 
     """Every check a profile must pass, without writing: the normalised fields, or a
     ValidationError naming each bad field. Forms that cannot call the service first
     (the admin's) use it to show errors beside the fields."""
-    cleaned = _cadre_clean(fields)
+    cleaned = cadre_fields_clean(fields)
     _cadre_unique_check(cleaned, exclude_pk=exclude_pk)
     return cleaned
 

@@ -183,3 +183,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Excel imports (花名册导入): limits, and the size above which they run as a Celery task.
+QINGMIAO_IMPORT_MAX_BYTES = env.int("QINGMIAO_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+QINGMIAO_IMPORT_MAX_ROWS = env.int("QINGMIAO_IMPORT_MAX_ROWS", default=50_000)
+QINGMIAO_IMPORT_INLINE_ROWS = env.int("QINGMIAO_IMPORT_INLINE_ROWS", default=2_000)
