@@ -94,7 +94,7 @@ class CadreRosterResource(RosterResource):
                 "硕士研究生": "postgraduate",
                 "博士研究生": "postgraduate",
                 "高中": "high_school",
-            },  # fmt: skip
+            },
         ),
     )
     degree = fields.Field(
