@@ -12,6 +12,7 @@ urlpatterns = [
     path("cadres/<int:pk>/positions/", views.position_add, name="position_add"),
     path("cadres/<int:pk>/rewards/", views.reward_add, name="reward_add"),
     path("units/", views.unit_tree, name="unit_tree"),
+    path("units/export.xlsx", views.unit_export, name="unit_export"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/rules/", views.programme_rules, name="programme_rules"),

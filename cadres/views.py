@@ -29,6 +29,7 @@ from cadres.forms import (
     RewardSanctionForm,
     UnitForm,
 )
+from core.import_jobs import import_allowed
 from core.roles import is_admin
 
 
@@ -55,6 +56,7 @@ def cadre_list(request):
         "querystring": query.urlencode(),
         "can_export": request.user.has_perm("cadres.export_cadre"),
         "can_add": request.user.has_perm("cadres.add_cadre"),
+        "can_import": import_allowed(request.user, "cadres"),
         "full_ids": request.user.has_perm("cadres.view_id_number"),
     }
     template = (
@@ -244,7 +246,21 @@ def unit_tree(request):
                 return redirect("unit_tree")
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "cadres/unit_tree.html", {"units": units, "form": form})
+    context = {"units": units, "form": form, "can_import": import_allowed(request.user, "units")}
+    return render(request, "cadres/unit_tree.html", context)
+
+
+@login_required
+@permission_required("cadres.export_cadre", raise_exception=True)
+def unit_export(request):
+    from cadres.unit_resources import units_xlsx
+
+    content = units_xlsx(selectors.units_visible_to(request.user).order_by("path"))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="units-{_today():%Y%m%d}.xlsx"'
+    return response
 
 
 # --- programmes, cohorts, enrolments ---------------------------------------------------------

@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("imports/<str:kind>/new/", import_views.import_new, name="import_new"),
+    path("imports/<str:kind>/template.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -103,3 +103,20 @@ class NumberedXLSX(XLSX):
 
 def read_dataset(content: bytes) -> tablib.Dataset:
     return NumberedXLSX().create_dataset(content)
+
+
+def data_row_estimate(content: bytes) -> int:
+    """Rows below the header on the first sheet, from the sheet's dimension when the writer
+    recorded it (cheap), else by reading; used to choose inline or background work."""
+    try:
+        book = openpyxl.load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise WorkbookError(_("文件已损坏，无法作为Excel工作簿打开。")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.max_row if sheet.max_row else sum(1 for _row in sheet.iter_rows())
+    finally:
+        book.close()
+    # Formatting can stretch the dimension past the data; the real row limit is checked
+    # while the rows are read.
+    return max(rows - 1, 0)

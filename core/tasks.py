@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_job_task(job_id: int, commit: bool) -> str:
+    """Thin: re-fetch the job by id and run it (idempotent, so redelivery is harmless)."""
+    from core.import_jobs import import_job_run
+
+    return import_job_run(job_id=job_id, commit=commit).status
