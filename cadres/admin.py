@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cadres import services
@@ -18,6 +19,8 @@ from cadres.models import (
     RewardSanction,
     Unit,
 )
+from cadres.resources import CadreRosterResource
+from core.workbooks import NumberedXLSX
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -111,8 +114,16 @@ def _cadre_check(form) -> None:
 
 
 @admin.register(Cadre)
-class CadreAdmin(SimpleHistoryAdmin):
+class CadreAdmin(ImportMixin, SimpleHistoryAdmin):
+    # The roster import of the staff page and the CLI, offered in the back office too.
+    resource_classes = [CadreRosterResource]
+    import_formats = [NumberedXLSX]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"actor": request.user}
+
     list_display = ["name", "gender", "birth_date", "unit", "category", "is_reserve", "status"]
+
     list_filter = [
         "category",
         "status",

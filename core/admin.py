@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
+from core.models import ImportJob, User
 
 
 @admin.register(User)
@@ -11,3 +11,19 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "is_superuser"]
     list_filter = [*BaseUserAdmin.list_filter, "unit"]
     autocomplete_fields = ["unit"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are created and run by the import pages, the CLI and the worker."""
+
+    list_display = ["original_name", "kind", "status", "row_count", "uploaded_by", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["original_name", "uploaded_by__username"]
+    list_select_related = ["uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -173,6 +173,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+# Between the admin's preview and confirm steps the file waits in the cache (Redis in
+# production), so any web process can pick it up.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 LOGGING = {

@@ -23,7 +23,7 @@ def test_every_model_of_ours_is_registered_with_search(db):
     [
         "core/user", "cadres/unit", "cadres/cadre", "cadres/positionrecord",
         "cadres/rewardsanction", "cadres/programme", "cadres/eligibilityrule", "cadres/cohort",
-        "cadres/enrolment", "mentoring/mentor", "mentoring/pairing",
+        "cadres/enrolment", "mentoring/mentor", "mentoring/pairing", "core/importjob",
     ],
 )  # fmt: skip
 def test_admin_lists_and_searches(world, client, path):
@@ -118,3 +118,51 @@ def test_enrolments_are_read_only_in_the_admin(world, client):
     response = client.post(f"/admin/cadres/enrolment/{enrolment.pk}/change/", {"status": "left"})
     assert response.status_code == 403
     assert Enrolment.objects.get(pk=enrolment.pk).status == "active"
+
+
+def test_the_admin_imports_rosters_with_the_same_resource(world, client, tmp_path):
+    import io
+
+    from openpyxl import Workbook
+
+    from cadres.roster import COLUMNS
+
+    client.force_login(world["users"]["admin"])
+    assert client.get("/admin/cadres/cadre/import/").status_code == 200
+    book = Workbook()
+    sheet = book.active
+    sheet.append([c.header for c in COLUMNS])
+    sheet.append(
+        [
+            "周新",
+            "男",
+            "汉族",
+            "",
+            "123",
+            "中共党员",
+            "",
+            "大学本科",
+            "",
+            "",
+            "",
+            "",
+            "金城镇/党政办",
+            "",
+            "",
+            "行政",
+            "",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "roster.xlsx"
+    response = client.post(
+        "/admin/cadres/cadre/import/",
+        {"resource": "0", "format": "0", "import_file": upload},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "身份证号应为18位，当前为3位。" in page
+    assert not Cadre.objects.filter(name="周新").exists()
