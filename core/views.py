@@ -21,11 +21,37 @@ def home(request):
     context: dict = {}
     if has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER):
         context["overview"] = cadre_selectors.overview(user=user)
+        context["exchange"] = _data_exchange(user)
+        context["can_import_any"] = any(row[2] or row[3] for row in context["exchange"])
     if has_role(user, Role.MENTOR):
         context["mentees"] = cadre_selectors.cadre_list(user=user).filter(pk__in=_mentee_ids(user))
     if has_role(user, Role.CADRE):
         context["own_cadre"] = cadre_selectors.cadres_visible_to(user).filter(user=user).first()
     return render(request, "core/home.html", context)
+
+
+def _data_exchange(user) -> list[tuple]:
+    """(kind, label, may import, export URL) per workbook kind, for the home page."""
+    from django.urls import reverse
+
+    from core.import_jobs import import_allowed
+    from core.models import ImportJob
+
+    exports = {
+        ImportJob.Kind.CADRES: reverse("cadre_export"),
+        ImportJob.Kind.UNITS: reverse("unit_export"),
+        ImportJob.Kind.MENTORS: reverse("mentor_export"),
+    }
+    may_export = user.has_perm("cadres.export_cadre")
+    return [
+        (
+            kind.value,
+            kind.label,
+            import_allowed(user, kind.value),
+            exports[kind] if may_export else None,
+        )
+        for kind in ImportJob.Kind
+    ]
 
 
 def _mentee_ids(user):
