@@ -13,9 +13,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cadres import choices, services
 from cadres.ages import age_on
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre
 from cadres.pinyin import pinyin_keys
-from cadres.selectors import units_visible_to
+from cadres.unit_lookup import UnitLookup, UnitPathWidget
 from core.import_widgets import (
     ChoiceWidget,
     DateWidget,
@@ -25,30 +25,8 @@ from core.import_widgets import (
     YesNoWidget,
 )
 from core.importing import RosterResource
-from core.roles import is_admin
 
 IMPORT_REASON = "花名册导入"
-
-
-class UnitPathWidget(TextWidget):
-    """`金城镇/党政办` (or a unit name that is unique) → the Unit.
-
-    Units are looked up in a dictionary loaded once per import. Unknown paths are an error,
-    or are created (inside the import's transaction) when the import is told to.
-    """
-
-    def __init__(self, resource: "CadreRosterResource"):
-        super().__init__()
-        self.resource = resource
-
-    def clean(self, value, row=None, **kwargs):
-        path = "/".join(p.strip() for p in super().clean(value).split("/") if p.strip())
-        if not path:
-            raise ValueError(_("不能为空。"))
-        return self.resource.unit_for(path)
-
-    def render(self, value, obj=None, **kwargs):
-        return value.full_name if value else ""
 
 
 class CadreRosterResource(RosterResource):
@@ -134,63 +112,17 @@ class CadreRosterResource(RosterResource):
     def __init__(self, *, actor=None, create_units: bool = False, progress=None):
         super().__init__(actor=actor, progress=progress)
         self.create_units = create_units
-        self.fields["unit"] = fields.Field("unit", "单位", widget=UnitPathWidget(self))
-        self._units: dict[str, Unit] | None = None
-        self._leaf_names: dict[str, list[Unit]] = {}
-        self._allowed_ids: set[int] | None = None
+        self.units = UnitLookup(actor=actor, create=create_units)
+        self.fields["unit"] = fields.Field("unit", "单位", widget=UnitPathWidget(self.units))
         self.today = timezone.localdate()
-
-    # --- units ------------------------------------------------------------------------------
-
-    def _load_units(self) -> None:
-        self._units = {u.full_name: u for u in Unit.objects.all()}
-        for unit in self._units.values():
-            self._leaf_names.setdefault(unit.name, []).append(unit)
-        if self.actor is not None and not is_admin(self.actor):
-            self._allowed_ids = set(units_visible_to(self.actor).values_list("pk", flat=True))
-
-    def unit_for(self, path: str) -> Unit:
-        if self._units is None:
-            self._load_units()
-        unit = self._units.get(path)
-        if unit is None and "/" not in path:
-            same_name = self._leaf_names.get(path, [])
-            if len(same_name) == 1:
-                unit = same_name[0]
-            elif len(same_name) > 1:
-                raise ValueError(
-                    _("有多个单位名为“%(p)s”，请填写完整路径（如“金城镇/%(p)s”）。") % {"p": path}
-                )
-        if unit is None:
-            if not self.create_units:
-                raise ValueError(
-                    _("单位“%(p)s”不存在（可先导入单位，或选择自动创建单位）。") % {"p": path}
-                )
-            unit = self._unit_create(path)
-        if self._allowed_ids is not None and unit.pk not in self._allowed_ids:
-            raise ValueError(_("单位“%(p)s”不在您管理的范围内。") % {"p": unit.full_name})
-        return unit
-
-    def _unit_create(self, path: str) -> Unit:
-        if self._allowed_ids is not None:
-            # Staff may create units only below a unit they manage.
-            parent_path = path.rsplit("/", 1)[0] if "/" in path else ""
-            parent = self._units.get(parent_path)
-            if parent is None or parent.pk not in self._allowed_ids:
-                raise ValueError(_("单位“%(p)s”不在您管理的范围内。") % {"p": path})
-        try:
-            unit = services.unit_get_or_create_path(path=path)
-        except ValidationError as exc:
-            raise ValueError(" ".join(exc.messages)) from None
-        for created in Unit.objects.filter(full_name__in=_prefixes(path)):
-            self._units[created.full_name] = created
-            if self._allowed_ids is not None:
-                self._allowed_ids.add(created.pk)
-        return unit
 
     # --- rows -------------------------------------------------------------------------------
 
     def row_check(self, instance, row):
+        stored_unit = self._snapshot.get("unit")
+        if stored_unit is not None and not self.units.in_scope(stored_unit):
+            # The ID number belongs to a cadre outside the importer's units: never move them.
+            return {"id_number": [_("该身份证号属于您管理范围以外的干部，不能通过导入修改。")]}
         # getattr with a default: a unit the widget refused is simply missing here.
         values = {a: getattr(instance, a, None) for a in services.CADRE_FIELDS if a != "user"}
         try:
@@ -259,8 +191,3 @@ class CadreRosterResource(RosterResource):
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.update_instances.clear()
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = path.split("/")
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]

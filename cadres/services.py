@@ -167,9 +167,13 @@ def cadre_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
             errors.setdefault(field, []).append(_("%(f)s不能早于出生日期。") % {"f": label})
         if value and value > today:
             errors.setdefault(field, []).append(_("%(f)s不能晚于今天。") % {"f": label})
-    if data.get("party_join_date") and data.get("political_status") not in (
-        choices.PoliticalStatus.PARTY_MEMBER,
-        choices.PoliticalStatus.PROBATIONARY,
+    status = data.get("political_status")
+    # Judged only against a valid status: a wrong 政治面貌 is reported on its own.
+    if (
+        data.get("party_join_date")
+        and status in choices.PoliticalStatus.values
+        and status
+        not in (choices.PoliticalStatus.PARTY_MEMBER, choices.PoliticalStatus.PROBATIONARY)
     ):
         errors.setdefault("party_join_date", []).append(_("只有中共党员或预备党员填写入党时间。"))
     if errors:

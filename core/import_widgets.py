@@ -65,11 +65,13 @@ class ChoiceWidget(widgets.Widget):
         with translation.override("zh-hans"):
             self.labels = {str(label): value for value, label in choices}
             self.render_labels = {value: str(label) for value, label in choices}
-        self.lookup = {**self.labels, **(aliases or {})}
+        # Cells are folded (NFKC, no spaces) before the lookup, so fold the keys the same
+        # way: the label 村（社区） must match a cell holding exactly 村（社区）.
+        self.lookup = {_key(k): v for k, v in {**self.labels, **(aliases or {})}.items()}
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        key = "".join(text(value).split())
+        key = _key(value)
         if not key:
             if self.required:
                 raise ValueError(_("不能为空。"))
@@ -82,6 +84,21 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return self.render_labels.get(value, "")
+
+
+def _key(value) -> str:
+    return "".join(text(value).split())
+
+
+class OptionalChoiceWidget(ChoiceWidget):
+    """An empty cell means "not given" (None): with `saves_null_values=False` on the field,
+    an existing record keeps its value and a new one gets the model default."""
+
+    def __init__(self, choices, aliases: dict[str, str] | None = None):
+        super().__init__(choices, aliases=aliases, required=False)
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row=row, **kwargs) or None
 
 
 class YesNoWidget(widgets.Widget):

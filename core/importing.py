@@ -87,6 +87,8 @@ class RosterResource(resources.ModelResource):
         self.existing: dict = {}
         self.duplicates: dict = {}
         self._row_number = 0
+        self._last_instance = None
+        self._current_row: dict = {}
         self._snapshot: dict = {}
         self._changed: list[str] = []
         self._total = 0
@@ -113,13 +115,16 @@ class RosterResource(resources.ModelResource):
                 return resource_field.column_name
         return ""
 
+    def headers_check(self, dataset) -> None:
+        """Raise WorkbookError if a required column is missing (checked before any row)."""
+        missing = [h for h in self.required_headers if h not in dataset.headers]
+        if missing:
+            raise WorkbookError(_("缺少必填列：%(h)s") % {"h": "、".join(missing)})
+
     def before_import(self, dataset, **kwargs):
         headers = [h for h in dataset.headers if h != ROW_NUMBER and not h.startswith("__blank")]
         known = {f.column_name for f in self.fields.values()}
         self.report.headers = [h for h in headers if h in known]
-        missing = [h for h in self.required_headers if h not in headers]
-        if missing:
-            raise WorkbookError(_("缺少必填列：%(h)s") % {"h": "、".join(missing)})
         extra = [h for h in headers if h not in known]
         if extra:
             self.report.warnings.append(
@@ -158,7 +163,13 @@ class RosterResource(resources.ModelResource):
         return [f.attribute for f in self.get_import_fields() if f.attribute]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or not self._snapshot:
+        # Never skip a row that validation must see: one with errors, a new one, or one
+        # whose key another row of the workbook repeats.
+        if (
+            import_validation_errors
+            or not self._snapshot
+            or getattr(instance, self.key, None) in self.duplicates
+        ):
             self._changed = []
             return False
         self._changed = [
@@ -245,6 +256,7 @@ def import_workbook(*, resource: RosterResource, content: bytes, dry_run: bool) 
     report = resource.report
     try:
         dataset = read_dataset(content)
+        resource.headers_check(dataset)
     except WorkbookError as exc:
         report.file_errors.append(str(exc))
         return report

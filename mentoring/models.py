@@ -11,6 +11,7 @@ from mentoring.choices import MentorType, PairingRole
 
 class Mentor(TimeStampedModel):  # 成长导师
     name = models.CharField(_("姓名"), max_length=30)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, default="")
     mentor_type = models.CharField(_("导师类型"), max_length=30, choices=MentorType.choices)
     unit = models.ForeignKey(
         "cadres.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="mentors"
@@ -41,6 +42,13 @@ class Mentor(TimeStampedModel):  # 成长导师
         verbose_name = _("导师")
         verbose_name_plural = _("导师")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="mentor_id_number_unique_when_set",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
