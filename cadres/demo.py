@@ -361,6 +361,9 @@ def _mentors(*, rng, town, villages, offices, cadres, mentor_user, today) -> int
                 capacity=4,
             )
         )
+    for index, mentor in enumerate(mentors):
+        # A phone number identifies a mentor in the 导师库 workbook when no ID number is given.
+        mentor.phone = f"1390519{index:04d}"
     Mentor.objects.bulk_create(mentors)
     start = today.replace(month=1, day=1)
     pairings = []

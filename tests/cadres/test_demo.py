@@ -64,3 +64,31 @@ def test_the_command_refuses_to_seed_twice(db):
     with pytest.raises(CommandError, match="already present"):
         call_command("seed_demo", cadres=5)
     assert Cadre.objects.count() == 5
+
+
+def test_demo_exports_reimport_unchanged(db):
+    """The demo's units and mentors go through their own export → import round trip."""
+    from cadres.unit_resources import UnitRosterResource, units_xlsx
+    from core.importing import import_workbook
+    from mentoring.models import Mentor
+    from mentoring.resources import MentorRosterResource, mentors_xlsx
+
+    seed_demo(cadres=30, seed=5)
+    units = import_workbook(
+        resource=UnitRosterResource(),
+        content=units_xlsx(Unit.objects.order_by("path")),
+        dry_run=True,
+    )
+    assert (units.new, units.updated, units.invalid, units.unchanged) == (
+        0,
+        0,
+        0,
+        Unit.objects.count(),
+    )
+    mentors = import_workbook(
+        resource=MentorRosterResource(),
+        content=mentors_xlsx(Mentor.objects.order_by("pk"), full_id=True),
+        dry_run=True,
+    )
+    assert mentors.errors == []
+    assert (mentors.new, mentors.updated, mentors.unchanged) == (0, 0, Mentor.objects.count())
