@@ -4,6 +4,8 @@ Surnames are read as surnames (单 shàn, 曾 zēng, 解 xiè …), which pypiny
 reading gets wrong; compound surnames are matched first.
 """
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 SURNAME_READINGS = {
@@ -55,6 +57,7 @@ def _syllables(name: str) -> list[str]:
     return lazy_pinyin(name, style=Style.NORMAL, v_to_u=False)
 
 
+@lru_cache(maxsize=50_000)  # rosters repeat names; imports call this per row
 def pinyin_keys(name: str) -> tuple[str, str]:
     """Return (full pinyin, initials), lower-case ASCII, e.g. ("zhangwei", "zw")."""
     syllables = [s.lower() for s in _syllables(name) if s.strip()]

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadres import choices, services
 from cadres.ages import age_on
 from cadres.models import Cadre
 from cadres.pinyin import pinyin_keys
 from cadres.unit_lookup import UnitLookup, UnitPathWidget
+from core.history import history_snapshot
 from core.import_widgets import (
     ChoiceWidget,
     DateWidget,
@@ -161,12 +161,13 @@ class CadreRosterResource(RosterResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.create_instances and (using_transactions or not dry_run):
             try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    Cadre,
-                    batch_size=batch_size,
-                    default_user=self.actor,
-                    default_change_reason=IMPORT_REASON,
+                created = Cadre.objects.bulk_create(self.create_instances, batch_size=batch_size)
+                history_snapshot(
+                    model=Cadre,
+                    pks=[c.pk for c in created],
+                    history_type="+",
+                    user=self.actor,
+                    reason=IMPORT_REASON,
                 )
             except Exception as exc:  # reported as a file error; the transaction rolls back
                 self.handle_import_error(result, exc, raise_errors)
@@ -179,13 +180,15 @@ class CadreRosterResource(RosterResource):
             for instance in self.update_instances:
                 instance.updated_at = now
             try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    Cadre,
-                    self.get_bulk_update_fields(),
-                    batch_size=batch_size,
-                    default_user=self.actor,
-                    default_change_reason=IMPORT_REASON,
+                Cadre.objects.bulk_update(
+                    self.update_instances, self.get_bulk_update_fields(), batch_size=batch_size
+                )
+                history_snapshot(
+                    model=Cadre,
+                    pks=[c.pk for c in self.update_instances],
+                    history_type="~",
+                    user=self.actor,
+                    reason=IMPORT_REASON,
                 )
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)

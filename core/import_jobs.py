@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.importing import ImportReport, import_workbook
 from core.models import ImportJob
 from core.roles import Role, has_role
-from core.workbooks import WorkbookError, data_row_estimate, workbook_check
+from core.workbooks import WorkbookError, data_row_estimate, read_dataset, workbook_check
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,9 @@ def import_job_create(
     try:
         workbook_check(content)
         rows = data_row_estimate(content)
+        if rows > settings.QINGMIAO_IMPORT_MAX_ROWS:
+            # The sheet's dimension may count formatted empty rows: count the real ones.
+            rows = len(read_dataset(content))
     except WorkbookError as exc:
         raise ValidationError({"file": str(exc)}) from None
     if rows == 0:
@@ -130,10 +133,12 @@ def import_job_run(*, job_id: int, commit: bool) -> ImportJob:
         report = import_workbook(
             resource=resource_for(job, progress=progress), content=content, dry_run=not commit
         )
-    except Exception as exc:  # a bug or a lost file: record it on the job for the user
+    except Exception:  # a bug or a lost file: logged for the operator, plain words for the user
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            status=S.FAILED, error=_("导入出错：%(e)s") % {"e": exc}, finished_at=timezone.now()
+            status=S.FAILED,
+            error=_("导入时发生系统错误，未保存任何数据；请联系系统管理员。"),
+            finished_at=timezone.now(),
         )
         _drop_file(job)
         job.refresh_from_db()

@@ -14,6 +14,7 @@ rules need on top of django-import-export:
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,6 +25,8 @@ from import_export import resources
 from import_export.results import RowResult
 
 from core.workbooks import ROW_NUMBER, WorkbookError, read_dataset
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_LIMIT = 2000  # rows kept for the preview table; counts and errors are always complete
 
@@ -194,6 +197,7 @@ class RosterResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         self._current_row = row
         self._changed = []
+        self._last_instance = None
         row_result = super().import_row(row, instance_loader, **kwargs)
         # Not in after_import_row: import-export skips that hook for invalid rows.
         self._record(row, row_result)
@@ -213,7 +217,7 @@ class RosterResource(resources.ModelResource):
                 header = self.header_of(attribute) if attribute != "__all__" else ""
                 row_errors.setdefault(header, []).extend(messages)
                 self.report.errors.extend(RowIssue(number, header, m) for m in messages)
-        elif status != "unchanged":
+        elif status in ("new", "updated") and self._last_instance is not None:
             for attribute, message in self.row_warnings(self._last_instance, row):
                 self.report.warnings.append(RowIssue(number, self.header_of(attribute), message))
         if status != "unchanged" and len(self.report.rows) < PREVIEW_LIMIT:
@@ -267,15 +271,22 @@ def import_workbook(*, resource: RosterResource, content: bytes, dry_run: bool) 
         rollback_on_validation_errors=True,
         raise_errors=False,
     )
+    # Unexpected exceptions may quote database rows (names, ID numbers): log them for the
+    # operator and show the user a plain message.
     for error in result.base_errors:
-        cause = error.error
-        report.file_errors.append(
-            str(cause) if isinstance(cause, WorkbookError) else _("导入失败：%(e)s") % {"e": cause}
-        )
+        if isinstance(error.error, WorkbookError):
+            report.file_errors.append(str(error.error))
+        else:
+            logger.error("import failed: %s\n%s", error.error, error.traceback)
+            report.file_errors.append(_("导入时发生系统错误，未保存任何数据；请联系系统管理员。"))
     for _index, row_errors in result.row_errors():
         for error in row_errors:
             number = (error.row or {}).get(ROW_NUMBER, "?")
-            report.file_errors.append(_("第%(row)s行：%(e)s") % {"row": number, "e": error.error})
+            logger.error("import row %s failed: %s\n%s", number, error.error, error.traceback)
+            report.file_errors.append(
+                _("第%(row)s行处理时发生系统错误，未保存任何数据；请联系系统管理员。")
+                % {"row": number}
+            )
     report.errors.sort(key=lambda issue: issue.row)
     report.saved = not dry_run and report.ok
     if report.file_errors:
