@@ -92,3 +92,16 @@ def test_demo_exports_reimport_unchanged(db):
     )
     assert mentors.errors == []
     assert (mentors.new, mentors.updated, mentors.unchanged) == (0, 0, Mentor.objects.count())
+
+
+def test_import_roster_command_takes_units_and_mentors(db, tmp_path):
+    from io import StringIO
+
+    from cadres.unit_resources import units_xlsx
+
+    seed_demo(cadres=5, seed=2)
+    path = tmp_path / "units.xlsx"
+    path.write_bytes(units_xlsx(Unit.objects.order_by("path")))
+    out = StringIO()
+    call_command("import_roster", str(path), "--kind", "units", "--dry-run", stdout=out)
+    assert f"new 0, updated 0, unchanged {Unit.objects.count()}, invalid 0" in out.getvalue()

@@ -1,15 +1,17 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
-from cadres.resources import CadreRosterResource
+from core.import_jobs import RESOURCES
 from core.importing import import_workbook
 
 
 class Command(BaseCommand):
     help = (
-        "Import a cadre roster workbook (干部花名册, .xlsx). Prints the counts; on any invalid "
-        "row prints every error (row number, header, reason), saves nothing and exits 1."
+        "Import a cadre roster workbook (干部花名册, .xlsx; --kind units or mentors for the unit "
+        "list and the 导师库). Prints the counts; on any invalid row prints every error (row "
+        "number, header, reason), saves nothing and exits 1."
     )
 
     def add_arguments(self, parser):
@@ -18,11 +20,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-units", action="store_true", help="create units that do not exist yet"
         )
+        parser.add_argument("--kind", choices=sorted(RESOURCES), default="cadres")
 
-    def handle(self, *args, file: Path, dry_run: bool, create_units: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, create_units: bool, kind: str, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        resource = CadreRosterResource(create_units=create_units)
+        resource_class = import_string(RESOURCES[kind])
+        if kind == "units":
+            resource = resource_class()
+        else:
+            resource = resource_class(create_units=create_units)
         report = import_workbook(resource=resource, content=file.read_bytes(), dry_run=dry_run)
         for message in report.file_errors:
             self.stderr.write(message)
