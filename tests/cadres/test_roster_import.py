@@ -418,7 +418,10 @@ def test_create_units(world):
     assert report.saved, (report.file_errors, errors(report))
     assert Unit.objects.count() == before_units + 3  # 新设办, 西山镇, 西山镇/综合办
     assert Cadre.objects.filter(unit__full_name="金城镇/新设办").count() == 2
-    assert Unit.objects.get(full_name="金城镇/新设办").get_parent() == world["units"]["town"]
+    assert (
+        Unit.objects.get_parent(Unit.objects.get(full_name="金城镇/新设办"))
+        == world["units"]["town"]
+    )
 
 
 def test_staff_may_create_units_only_below_their_own(world):

@@ -72,8 +72,14 @@ def test_new_units_with_parents_listed_later_or_not_at_all(db):
         "新区/管委会/综合科": "office",
     }
     town = Unit.objects.get(full_name="金城镇")
-    assert [u.full_name for u in town.get_children()] == ["金城镇/党政办公室", "金城镇/东浦村"]
-    assert Unit.objects.get(full_name="新区/管委会/综合科").get_parent().full_name == "新区/管委会"
+    assert [u.full_name for u in Unit.objects.get_children(town)] == [
+        "金城镇/党政办公室",
+        "金城镇/东浦村",
+    ]
+    assert (
+        Unit.objects.get_parent(Unit.objects.get(full_name="新区/管委会/综合科")).full_name
+        == "新区/管委会"
+    )
     assert [r["status"] for r in report.rows] == ["new"] * 5
 
 
