@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
+from core.import_widgets import neutralise
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,6 @@ COLUMNS: list[Column] = [
 
 YES, NO = "是", "否"
 SHEET_TITLE = _("干部花名册")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value: str) -> str:
-    """Neutralise text that a spreadsheet would read as a formula (CSV/formula injection)."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def row_values(cadre: Cadre, *, full_id: bool) -> list:
@@ -70,7 +63,7 @@ def row_values(cadre: Cadre, *, full_id: bool) -> list:
         if isinstance(value, datetime.date):
             out.append(value.isoformat())
         elif isinstance(value, str):
-            out.append(cell_text(value))
+            out.append(neutralise(value))
         else:
             out.append(value if value is not None else "")
     return out

@@ -12,20 +12,16 @@ top-level units, 党政机关 below). Units are tree nodes, so rows are saved on
 the services, not in bulk; the import is still all-or-nothing.
 """
 
-from io import BytesIO
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cadres import choices, services
 from cadres.models import Unit
 from cadres.unit_lookup import UnitLookup, default_kind, path_normalise
 from core.import_widgets import OptionalChoiceWidget, TextWidget, neutralise
 from core.importing import RosterResource
+from core.workbooks import xlsx_bytes
 
 UNIT_HEADER = "单位"
 KIND_HEADER = "类型"
@@ -130,21 +126,9 @@ def units_xlsx(units) -> bytes:
     """The units (any iterable or queryset) as a unit list that re-imports as unchanged."""
     with translation.override("zh-hans"):
         labels = {value: str(label) for value, label in choices.UnitKind.choices}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("单位"))
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 16
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
     if hasattr(units, "order_by"):
         units = units.order_by("path")
-    for unit in units:
-        sheet.append([neutralise(unit.full_name), labels.get(unit.kind, "")])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([neutralise(unit.full_name), labels.get(unit.kind, "")] for unit in units)
+    return xlsx_bytes(
+        title=_("单位"), headers=list(HEADERS), rows=rows, widths={UNIT_HEADER: 36, KIND_HEADER: 16}
+    )

@@ -120,3 +120,30 @@ def data_row_estimate(content: bytes) -> int:
     # Formatting can stretch the dimension past the data; the real row limit is checked
     # while the rows are read.
     return max(rows - 1, 0)
+
+
+def xlsx_bytes(
+    *, title: str, headers: list[str], rows, widths: dict[str, int] | None = None
+) -> bytes:
+    """A one-sheet workbook: bold headers, column widths by header (default 12), then `rows`
+    (any iterable of value lists, consumed lazily by openpyxl's write-only mode)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title))
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 12)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -13,15 +13,11 @@ Rows are saved one by one through `mentoring.services`; the import is all-or-not
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cadres.idcard import mask
 from cadres.unit_lookup import UnitLookup, UnitPathWidget
@@ -34,7 +30,7 @@ from core.import_widgets import (
     text,
 )
 from core.importing import RosterResource
-from core.workbooks import ROW_NUMBER, WorkbookError
+from core.workbooks import ROW_NUMBER, WorkbookError, xlsx_bytes
 from mentoring import services
 from mentoring.choices import MentorType
 from mentoring.models import Mentor
@@ -290,22 +286,8 @@ def mentors_xlsx(mentors, *, full_id: bool = False) -> bytes:
     `full_id` (a masked row is then matched by its mobile number)."""
     with translation.override("zh-hans"):
         type_labels = {value: str(label) for value, label in MentorType.choices}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("导师库"))
-    widths = {ID_NUMBER: 22, PHONE: 14, UNIT: 28, MENTOR_TYPE: 16, EXPERTISE: 24}
-    for index, header in enumerate(HEADERS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = widths.get(header, 12)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
     if hasattr(mentors, "select_related"):
         mentors = mentors.select_related("unit")
-    for mentor in mentors:
-        sheet.append(mentor_row(mentor, full_id=full_id, type_labels=type_labels))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (mentor_row(m, full_id=full_id, type_labels=type_labels) for m in mentors)
+    widths = {ID_NUMBER: 22, PHONE: 14, UNIT: 28, MENTOR_TYPE: 16, EXPERTISE: 24}
+    return xlsx_bytes(title=_("导师库"), headers=list(HEADERS), rows=rows, widths=widths)
