@@ -53,10 +53,13 @@ class UnitLookup:
     def _load(self) -> dict[str, Unit]:
         if self._units is None:
             self._units = {u.full_name: u for u in Unit.objects.all()}
-            for unit in self._units.values():
-                self._by_name.setdefault(unit.name, []).append(unit)
             if self.actor is not None and not is_admin(self.actor):
                 self._allowed_ids = set(units_visible_to(self.actor).values_list("pk", flat=True))
+            # Bare names resolve among the units the importer may use only, so an answer
+            # never reveals a unit outside their subtree.
+            for unit in self._units.values():
+                if self._allowed_ids is None or unit.pk in self._allowed_ids:
+                    self._by_name.setdefault(unit.name, []).append(unit)
         return self._units
 
     def find(self, path: str) -> Unit | None:
@@ -102,8 +105,11 @@ class UnitLookup:
 
     def unit_for(self, path: str) -> Unit:
         """A roster's unit cell: a full path, or a unit name that is unique. Unknown units
-        are an error, or are created when the lookup was made with `create=True`."""
+        are an error, or are created when the lookup was made with `create=True`. For staff
+        a unit outside their subtree is treated exactly like a unit that does not exist."""
         unit = self.find(path)
+        if unit is not None and not self.in_scope(unit):
+            unit = None
         if unit is None and "/" not in path:
             same_name = self._by_name.get(path, [])
             if len(same_name) == 1:
@@ -112,17 +118,20 @@ class UnitLookup:
                 raise ValueError(
                     _("有多个单位名为“%(p)s”，请填写完整路径（如“金城镇/%(p)s”）。") % {"p": path}
                 )
-        if unit is None:
-            if not self.create_missing:
+        if unit is not None:
+            return unit
+        if not self.create_missing:
+            if self._allowed_ids is not None:
                 raise ValueError(
-                    _("单位“%(p)s”不存在（可先导入单位，或选择自动创建单位）。") % {"p": path}
+                    _("单位“%(p)s”不存在或不在您管理的范围内（可先导入单位，或选择自动创建单位）。")
+                    % {"p": path}
                 )
-            self.path_check(path)
-            self.scope_check(path)
-            return self.create(path)
-        if not self.in_scope(unit):
-            raise ValueError(_("单位“%(p)s”不在您管理的范围内。") % {"p": unit.full_name})
-        return unit
+            raise ValueError(
+                _("单位“%(p)s”不存在（可先导入单位，或选择自动创建单位）。") % {"p": path}
+            )
+        self.path_check(path)
+        self.scope_check(path)
+        return self.create(path)
 
     # --- writing ----------------------------------------------------------------------------
 

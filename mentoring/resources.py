@@ -228,14 +228,10 @@ class MentorRosterResource(RosterResource):
                 )
             elif mask(key.match.id_number) != key.masked:
                 errors["id_number"].append(
-                    _("已打码的身份证号与手机号码对应导师（%(name)s）的身份证号不一致。")
-                    % {"name": key.match.name}
+                    _("已打码的身份证号与该手机号码对应导师的身份证号不一致。")
                 )
         if key.ambiguous:
-            errors["phone"].append(
-                _("导师库中有%(n)d名导师使用该手机号码，请填写身份证号以区分。")
-                % {"n": key.ambiguous}
-            )
+            errors["phone"].append(_("导师库中有多名导师使用该手机号码，请填写身份证号以区分。"))
         id_duplicates = set(self.duplicates.get(key.id_number, ()))
         others = [n for n in self.same_mentor.get(number, ()) if n not in id_duplicates]
         if others:
@@ -249,9 +245,8 @@ class MentorRosterResource(RosterResource):
             )
         stored_unit = self._snapshot.get("unit")
         if stored_unit is not None and not self.units.in_scope(stored_unit):
-            errors[key_attribute].append(
-                _("该导师属于“%(u)s”，不在您管理的范围内。") % {"u": stored_unit.full_name}
-            )
+            # Say nothing of who the mentor is or where: the importer may not see them.
+            errors[key_attribute].append(_("该导师不在您管理的范围内，不能通过导入修改。"))
         return dict(errors)
 
     # --- saving ---------------------------------------------------------------------------------

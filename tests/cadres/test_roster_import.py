@@ -384,7 +384,9 @@ def test_staff_may_import_only_into_their_subtree(world):
         ),
         actor=staff,
     )
-    assert errors(report) == ["第3行【单位】单位“东湖镇”不在您管理的范围内。"]
+    assert errors(report) == [
+        "第3行【单位】单位“东湖镇”不存在或不在您管理的范围内（可先导入单位，或选择自动创建单位）。"
+    ]
     assert not report.saved
     assert snapshot() == before
 

@@ -238,7 +238,7 @@ def test_a_masked_id_must_agree_with_the_mentor_found_by_phone(world):
     f.MentorFactory(name="李明", id_number=ID_A, phone="13912340001")
     report = run(xlsx([mentor_row(**{"身份证号": mask(ID_B), "职务": "主任"})]))
     assert errors(report) == [
-        "第2行【身份证号】已打码的身份证号与手机号码对应导师（李明）的身份证号不一致。"
+        "第2行【身份证号】已打码的身份证号与该手机号码对应导师的身份证号不一致。"
     ]
 
 
@@ -310,7 +310,7 @@ def test_a_phone_shared_by_stored_mentors_needs_an_id_number(world):
     f.MentorFactory(name="李明", id_number=ID_B, phone="13912340001")
     report = run(xlsx([mentor_row(**{"身份证号": None})]))
     assert errors(report) == [
-        "第2行【手机号码】导师库中有2名导师使用该手机号码，请填写身份证号以区分。"
+        "第2行【手机号码】导师库中有多名导师使用该手机号码，请填写身份证号以区分。"
     ]
 
 
@@ -360,8 +360,8 @@ def test_staff_may_import_only_into_their_subtree(world):
         actor=staff,
     )
     assert errors(report) == [
-        "第3行【单位】单位“东湖镇”不在您管理的范围内。",
-        "第4行【身份证号】该导师属于“东湖镇”，不在您管理的范围内。",
+        "第3行【单位】单位“东湖镇”不存在或不在您管理的范围内（可先导入单位，或选择自动创建单位）。",
+        "第4行【身份证号】该导师不在您管理的范围内，不能通过导入修改。",
     ]
     assert not report.saved
     assert mentors() == before
