@@ -122,6 +122,14 @@ class CadreAdmin(ImportMixin, SimpleHistoryAdmin):
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"actor": request.user}
 
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing at the confirm step too, as on the staff page and the CLI.
+        return {
+            **super().get_import_data_kwargs(**kwargs),
+            "use_transactions": True,
+            "rollback_on_validation_errors": True,
+        }
+
     list_display = ["name", "gender", "birth_date", "unit", "category", "is_reserve", "status"]
 
     list_filter = [

@@ -63,4 +63,5 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     syllables = [s.lower() for s in _syllables(name) if s.strip()]
     full = "".join(s for s in syllables if s.isascii())
     initials = "".join(s[0] for s in syllables if s and s.isascii())
-    return full, initials
+    # The columns hold 120 and 30 characters; a 30-character name can exceed them.
+    return full[:120], initials[:30]

@@ -8,12 +8,14 @@ stores the report on the job. Files that cannot be confirmed any more are delete
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,7 @@ def import_job_create(
         raise ValidationError({"file": _("工作表中没有数据行。")})
     job = ImportJob(
         kind=kind,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         original_name=name[:255],
         uploaded_by=actor,
         create_units=create_units,
@@ -125,14 +128,17 @@ def import_job_run(*, job_id: int, commit: bool) -> ImportJob:
         job.save(update_fields=["status", "done"])
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(done=done, total=total)
+        # Through the cache: the import runs inside one transaction, whose row updates the
+        # page polling from another connection could not see until the end.
+        cache.set(_progress_key(job_id), (done, total), timeout=6 * 3600)
 
     try:
         with job.file.open("rb") as handle:
             content = handle.read()
-        report = import_workbook(
-            resource=resource_for(job, progress=progress), content=content, dry_run=not commit
-        )
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            report = import_workbook(
+                resource=resource_for(job, progress=progress), content=content, dry_run=not commit
+            )
     except Exception:  # a bug or a lost file: logged for the operator, plain words for the user
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
@@ -156,6 +162,36 @@ def import_job_run(*, job_id: int, commit: bool) -> ImportJob:
     if commit or not report.ok:
         _drop_file(job)
     return job
+
+
+def _progress_key(job_id: int) -> str:
+    return f"qingmiao:import-progress:{job_id}"
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """(rows done, rows in all) of a running job, as the worker last reported them."""
+    if not job.running:
+        return job.done, job.total
+    return cache.get(_progress_key(job.pk)) or (0, job.total)
+
+
+def import_jobs_expire(*, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Delete the files of jobs previewed but not confirmed within `older_than` (they hold
+    personal data); the jobs stay, marked failed with the reason. Returns how many."""
+    cutoff = timezone.now() - older_than
+    expired = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        if job.running:
+            continue
+        _drop_file(job)
+        ImportJob.objects.filter(pk=job.pk, status=S.PREVIEWED).update(
+            status=S.FAILED,
+            error=_("预检后超过%(h)d小时未确认，文件已删除，请重新上传。")
+            % {"h": older_than.total_seconds() // 3600},
+            finished_at=timezone.now(),
+        )
+        expired += 1
+    return expired
 
 
 def _drop_file(job: ImportJob) -> None:

@@ -1,12 +1,14 @@
 """Staff pages for Excel imports: upload, preview with progress, confirm, template download."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,16 @@ class UploadForm(BootstrapMixin, forms.Form):
     create_units = forms.BooleanField(
         label=gettext_lazy("自动创建不存在的单位（仅限您管理的单位之下）"), required=False
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.QINGMIAO_IMPORT_MAX_BYTES
+        if upload.size > limit:  # refused before the content is read into memory
+            raise forms.ValidationError(
+                _("文件过大（%(size).1f MB），上限为%(limit).0f MB。")
+                % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
+            )
+        return upload
 
 
 def _kind_or_404(kind: str) -> str:
@@ -80,6 +92,7 @@ def import_new(request, kind: str):
 @login_required
 def import_job(request, pk: int):
     job = _job_for(request, pk)
+    job.done, job.total = import_jobs.import_job_progress(job)
     report = ImportReport.from_dict(job.report) if job.report else None
     context = {"job": job, "report": report}
     template = (

@@ -17,11 +17,21 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+
 def text(value) -> str:
     """NFKC (full-width → half-width), outer spaces removed; an export's leading apostrophe
-    that neutralised a formula-like text is dropped again."""
+    that neutralised a formula-like text is dropped again. Excel error values and TRUE/FALSE
+    cells are not text and are refused."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        raise ValueError(_("单元格是逻辑值（TRUE/FALSE），请填写文字。"))
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise ValueError(_("单元格是Excel错误值（%(v)s），请改为实际内容。") % {"v": value.strip()})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = unicodedata.normalize("NFKC", str(value)).strip()
@@ -146,7 +156,10 @@ class DateWidget(widgets.Widget):
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             if 1 <= value < 100_000:
                 return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-            raise ValueError(_("不是有效的日期。"))
+            if float(value).is_integer() and 10_000_101 <= value <= 99_991_231:
+                value = str(int(value))  # 19920517 typed into a number cell
+            else:
+                raise ValueError(_("不是有效的日期。"))
         raw = "".join(text(value).split())
         if not raw:
             if self.required:

@@ -28,7 +28,7 @@ from core.workbooks import ROW_NUMBER, WorkbookError, read_dataset
 
 logger = logging.getLogger(__name__)
 
-PREVIEW_LIMIT = 2000  # rows kept for the preview table; counts and errors are always complete
+PREVIEW_LIMIT = 1000  # rows kept for the preview table; counts and errors are always complete
 
 
 @dataclass
@@ -220,7 +220,7 @@ class RosterResource(resources.ModelResource):
         elif status in ("new", "updated") and self._last_instance is not None:
             for attribute, message in self.row_warnings(self._last_instance, row):
                 self.report.warnings.append(RowIssue(number, self.header_of(attribute), message))
-        if status != "unchanged" and len(self.report.rows) < PREVIEW_LIMIT:
+        if len(self.report.rows) < PREVIEW_LIMIT:
             self.report.rows.append(
                 {
                     "row": number,

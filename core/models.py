@@ -69,6 +69,8 @@ class ImportJob(models.Model):  # Excel 导入任务
     file = models.FileField(_("文件"), upload_to=import_upload_to, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255)
     create_units = models.BooleanField(_("自动创建不存在的单位"), default=False)
+    # Messages in the report are written in the uploader's language, also by a worker.
+    language = models.CharField(_("语言"), max_length=10, blank=True, default="")
     row_count = models.PositiveIntegerField(_("数据行数"), default=0)
     done = models.PositiveIntegerField(_("已处理"), default=0)
     total = models.PositiveIntegerField(_("总数"), default=0)

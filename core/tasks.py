@@ -7,3 +7,11 @@ def import_job_task(job_id: int, commit: bool) -> str:
     from core.import_jobs import import_job_run
 
     return import_job_run(job_id=job_id, commit=commit).status
+
+
+@shared_task
+def import_jobs_expire_task() -> int:
+    """Hourly (beat): drop uploaded files that were previewed but never confirmed."""
+    from core.import_jobs import import_jobs_expire
+
+    return import_jobs_expire()

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 ROW_NUMBER = "__row__"
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+# A roster of 50,000 rows expands to ~30 MB; openpyxl holds the shared strings in memory.
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
 
 
 class WorkbookError(Exception):
@@ -45,6 +47,11 @@ def workbook_check(content: bytes) -> None:
         with zipfile.ZipFile(BytesIO(content)) as archive:
             names = set(archive.namelist())
             expanded = sum(info.file_size for info in archive.infolist())
+            shared = sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.endswith("sharedStrings.xml")
+            )
     except zipfile.BadZipFile:
         raise WorkbookError(_("文件已损坏，无法作为Excel工作簿打开。")) from None
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
@@ -53,7 +60,7 @@ def workbook_check(content: bytes) -> None:
         )
     if "xl/vbaProject.bin" in names:
         raise WorkbookError(_("不接受含宏的工作簿，请另存为普通的.xlsx。"))
-    if expanded > MAX_UNCOMPRESSED_BYTES:
+    if expanded > MAX_UNCOMPRESSED_BYTES or shared > MAX_SHARED_STRINGS_BYTES:
         raise WorkbookError(_("工作簿解压后过大，疑似异常文件。"))
 
 
@@ -69,6 +76,8 @@ class NumberedXLSX(XLSX):
         except Exception:  # openpyxl raises many kinds for a damaged package
             raise WorkbookError(_("文件已损坏，无法作为Excel工作簿打开。")) from None
         try:
+            if not book.worksheets:
+                raise WorkbookError(_("工作簿中没有工作表（第一个表是图表？）。"))
             return self._read(book.worksheets[0])
         finally:
             book.close()
@@ -113,6 +122,8 @@ def data_row_estimate(content: bytes) -> int:
     except Exception:
         raise WorkbookError(_("文件已损坏，无法作为Excel工作簿打开。")) from None
     try:
+        if not book.worksheets:
+            raise WorkbookError(_("工作簿中没有工作表（第一个表是图表？）。"))
         sheet = book.worksheets[0]
         rows = sheet.max_row if sheet.max_row else sum(1 for _row in sheet.iter_rows())
     finally:

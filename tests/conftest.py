@@ -77,3 +77,11 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Import progress and throttles live in the cache: each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
