@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from cadres.forms import (
 )
 from core.import_jobs import import_allowed
 from core.roles import is_admin
+from core.workbooks import xlsx_response
 
 
 def _today() -> datetime.date:
@@ -72,13 +73,7 @@ def cadre_list(request):
 def cadre_export(request):
     cadre_filter = _filtered_cadres(request)
     content = cadres_xlsx(cadre_filter.qs, full_id=request.user.has_perm("cadres.view_id_number"))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"cadres-{_today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"cadres-{_today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -256,11 +251,7 @@ def unit_export(request):
     from cadres.unit_resources import units_xlsx
 
     content = units_xlsx(selectors.units_visible_to(request.user).order_by("path"))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="units-{_today():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"units-{_today():%Y%m%d}.xlsx")
 
 
 # --- programmes, cohorts, enrolments ---------------------------------------------------------

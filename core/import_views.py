@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -17,13 +17,13 @@ from core.forms import BootstrapMixin
 from core.importing import ImportReport
 from core.models import ImportJob
 from core.roles import Role, has_role
+from core.workbooks import xlsx_response
 
 TEMPLATES = {
     ImportJob.Kind.CADRES: "cadres.roster_template.roster_template_xlsx",
     ImportJob.Kind.UNITS: "cadres.roster_template.unit_template_xlsx",
     ImportJob.Kind.MENTORS: "mentoring.roster_template.mentor_template_xlsx",
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(BootstrapMixin, forms.Form):
@@ -118,12 +118,5 @@ def import_template(request, kind: str):
     kind = _kind_or_404(kind)
     if not import_jobs.import_allowed(request.user, kind):
         raise PermissionDenied
-    content = import_string(TEMPLATES[kind])()
-    response = HttpResponse(content, content_type=XLSX)
-    filename = {
-        "cadres": "roster-template",
-        "units": "units-template",
-        "mentors": "mentors-template",
-    }[kind]
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    filename = {"cadres": "roster", "units": "units", "mentors": "mentors"}[kind]
+    return xlsx_response(import_string(TEMPLATES[kind])(), f"{filename}-template.xlsx")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 ROW_NUMBER = "__row__"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A roster of 50,000 rows expands to ~30 MB; openpyxl holds the shared strings in memory.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
@@ -158,3 +159,12 @@ def xlsx_bytes(
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str):
+    """A download of a generated workbook."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

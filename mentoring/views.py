@@ -1,10 +1,8 @@
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.utils import timezone
 
+from core.workbooks import xlsx_response
 from mentoring.selectors import mentors_visible_to
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -15,8 +13,4 @@ def mentor_export(request):
 
     mentors = mentors_visible_to(request.user).order_by("unit__path", "name")
     content = mentors_xlsx(mentors, full_id=request.user.has_perm("cadres.view_id_number"))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="mentors-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
+    return xlsx_response(content, f"mentors-{timezone.localdate():%Y%m%d}.xlsx")
