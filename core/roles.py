@@ -46,6 +46,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.view_pairing",
         "mentoring.add_pairing",
         "mentoring.change_pairing",
+        "scoring.view_pointrule",
+        "scoring.add_pointrule",
+        "scoring.change_pointrule",
+        "scoring.view_pointentry",
+        "scoring.add_pointentry",
     ],
     Role.LEADER: [
         *(p % "view" for p in _CADRE_DATA),
@@ -54,10 +59,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cadres.export_cadre",
         "mentoring.view_mentor",
         "mentoring.view_pairing",
+        "scoring.view_pointrule",
+        "scoring.view_pointentry",
     ],
     Role.MENTOR: [*(p % "view" for p in _CADRE_DATA), *_VIEW_PROGRAMME],
     Role.EVALUATOR: [],
-    Role.CADRE: [*(p % "view" for p in _CADRE_DATA), *_VIEW_PROGRAMME],
+    Role.CADRE: [
+        *(p % "view" for p in _CADRE_DATA),
+        *_VIEW_PROGRAMME,
+        "scoring.view_pointrule",
+        "scoring.view_pointentry",
+    ],
 }
 # Administrators get every permission of the product's apps and of accounts.
 ADMIN_APPS = ("core", "cadres", "mentoring", "training", "scoring", "reports", "auth", "authtoken")

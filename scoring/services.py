@@ -1,0 +1,195 @@
+"""Writes to the points ledger. Other apps report what a cadre did through `event_record`
+(and take it back with `event_withdraw`); staff award, deduct and reverse by hand.
+
+Every service locks the cadre's row first, so concurrent awards to one cadre are applied
+one after the other and caps and totals stay exact.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre
+from scoring.choices import CapPeriod, EntryKind
+from scoring.models import PointEntry, PointRule
+
+ZERO = Decimal("0")
+
+
+def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the month / quarter / year containing `day`."""
+    if period == CapPeriod.MONTH:
+        start = day.replace(day=1)
+        months = 1
+    elif period == CapPeriod.QUARTER:
+        start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+        months = 3
+    elif period == CapPeriod.YEAR:
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    else:
+        raise ValueError(period)
+    month_after = start.month - 1 + months
+    end = start.replace(year=start.year + month_after // 12, month=month_after % 12 + 1)
+    return start, end - datetime.timedelta(days=1)
+
+
+def source_key(source) -> str:
+    """`training.attendance:42` for a model instance; strings are taken as they are."""
+    if isinstance(source, str):
+        return source
+    meta = source._meta
+    return f"{meta.app_label}.{meta.model_name}:{source.pk}"
+
+
+def _lock(cadre: Cadre) -> Cadre:
+    return Cadre.objects.select_for_update().get(pk=cadre.pk)
+
+
+def _rule_sum_in_period(cadre: Cadre, rule: PointRule, day: datetime.date) -> Decimal:
+    start, end = period_bounds(rule.cap_period, day)
+    # Reversals carry their original's rule, so a reversed award frees its share again.
+    total = PointEntry.objects.filter(
+        rule=rule, cadre=cadre, occurred_on__range=(start, end)
+    ).aggregate(total=Sum("points"))["total"]
+    return total or ZERO
+
+
+def _capped(
+    cadre: Cadre, rule: PointRule, points: Decimal, day: datetime.date
+) -> tuple[Decimal, str]:
+    """Points after the rule's cap for the period containing `day`, and why, if capped."""
+    if not rule.cap_period:
+        return points, ""
+    used = _rule_sum_in_period(cadre, rule, day)
+    if points >= 0:
+        allowed = max(ZERO, min(points, rule.cap_points - used))
+    else:  # a deduction rule: the cap bounds how much can be taken in the period
+        allowed = min(ZERO, max(points, -rule.cap_points - used))
+    if allowed == points:
+        return points, ""
+    return allowed, _("已达%(period)s上限%(cap)s分（原应%(points)s分）") % {
+        "period": CapPeriod(rule.cap_period).label,
+        "cap": rule.cap_points,
+        "points": points,
+    }
+
+
+def rules_for(kind: str, day: datetime.date):
+    return PointRule.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), event_kind=kind, valid_from__lte=day
+    ).order_by("code")
+
+
+@transaction.atomic
+def event_record(
+    *, kind: str, cadre: Cadre, occurred_on: datetime.date, source, quantity: int = 1, actor=None
+) -> list[PointEntry]:
+    """Score something a cadre did (e.g. `training.attendance.present` for an attendance row).
+
+    Applies every rule for `kind` valid on `occurred_on`, each within its period cap, and
+    writes one ledger entry per rule. Idempotent on (kind, source): a second call returns the
+    entries of the first and writes nothing. Rules needing approval are skipped here (their
+    items come in as declarations).
+    """
+    if quantity < 1:
+        raise ValidationError({"quantity": _("数量至少为1。")})
+    key = source_key(source)
+    cadre = _lock(cadre)
+    existing = list(PointEntry.objects.filter(kind=EntryKind.EVENT, event_kind=kind, source=key))
+    if existing:
+        return existing
+    entries = []
+    for rule in rules_for(kind, occurred_on).filter(needs_approval=False):
+        points, note = _capped(cadre, rule, rule.points * quantity, occurred_on)
+        entries.append(
+            PointEntry.objects.create(
+                cadre=cadre,
+                points=points,
+                kind=EntryKind.EVENT,
+                rule=rule,
+                event_kind=kind,
+                source=key,
+                occurred_on=occurred_on,
+                reason=note or rule.name,
+                author=actor,
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def event_withdraw(*, kind: str, source, actor=None, reason: str = "") -> list[PointEntry]:
+    """Take back what `event_record(kind, source)` awarded (e.g. attendance corrected to
+    absent): a reversing entry for each entry not yet reversed. Idempotent."""
+    key = source_key(source)
+    reversals = []
+    entries = PointEntry.objects.filter(kind=EntryKind.EVENT, event_kind=kind, source=key)
+    for entry in entries.filter(reversed_by__isnull=True).select_related("cadre"):
+        reversals.append(
+            entry_reverse(entry=entry, actor=actor, reason=reason or _("来源记录已撤销"))
+        )
+    return reversals
+
+
+@transaction.atomic
+def points_award(
+    *,
+    cadre: Cadre,
+    points: Decimal,
+    reason: str,
+    actor,
+    occurred_on: datetime.date,
+    rule: PointRule | None = None,
+) -> PointEntry:
+    """A manual award (positive) or deduction (negative) by staff, with a reason."""
+    reason = reason.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("手工加减分必须填写理由。")
+    if points == 0:
+        errors["points"] = _("分值不能为0。")
+    if errors:
+        raise ValidationError(errors)
+    cadre = _lock(cadre)
+    return PointEntry.objects.create(
+        cadre=cadre,
+        points=points,
+        kind=EntryKind.MANUAL,
+        rule=rule,
+        event_kind=rule.event_kind if rule else "",
+        occurred_on=occurred_on,
+        reason=reason,
+        author=actor,
+    )
+
+
+@transaction.atomic
+def entry_reverse(*, entry: PointEntry, actor, reason: str) -> PointEntry:
+    """Correct an entry by adding its opposite, dated like the original so that the period's
+    total changes where the mistake was made. An entry is reversed at most once, and a
+    reversal itself is not reversed (record a new entry instead)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("冲销必须填写理由。")})
+    _lock(entry.cadre)
+    entry = PointEntry.objects.select_related("rule").get(pk=entry.pk)
+    if entry.kind == EntryKind.REVERSAL:
+        raise ValidationError({"entry": _("冲销记录不能再冲销，请另行记录一笔。")})
+    if PointEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({"entry": _("该明细已被冲销。")})
+    return PointEntry.objects.create(
+        cadre_id=entry.cadre_id,
+        points=-entry.points,
+        kind=EntryKind.REVERSAL,
+        rule=entry.rule,
+        event_kind=entry.event_kind,
+        source=entry.source,
+        occurred_on=entry.occurred_on,
+        reason=reason,
+        reverses=entry,
+        author=actor,
+    )
