@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.change_pointrule",
         "scoring.view_pointentry",
         "scoring.add_pointentry",
+        "scoring.view_declaration",
+        "scoring.change_declaration",
     ],
     Role.LEADER: [
         *(p % "view" for p in _CADRE_DATA),
@@ -69,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_PROGRAMME,
         "scoring.view_pointrule",
         "scoring.view_pointentry",
+        "scoring.view_declaration",
+        "scoring.add_declaration",
     ],
 }
 # Administrators get every permission of the product's apps and of accounts.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from scoring.models import PointEntry, PointRule
+from scoring.models import Declaration, PointEntry, PointRule
 
 
 @admin.register(PointRule)
@@ -27,3 +27,12 @@ class PointEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "rule", "description", "occurred_on", "status", "decided_by"]
+    list_filter = ["status", "rule"]
+    search_fields = ["cadre__name", "description"]
+    list_select_related = ["cadre", "rule", "decided_by"]
+    readonly_fields = ["entry", "decided_by", "decided_at"]

@@ -134,3 +134,63 @@ class PointEntry(models.Model):  # 积分明细
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("积分明细只能追加，不能删除；请使用冲销更正。"))
+
+
+def evidence_upload_to(instance: "Declaration", filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    # Random names: evidence is served only through a scoped download view.
+    return f"evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+
+
+class Declaration(TimeStampedModel):  # 个人申报
+    """An item a cadre declares (e.g. an article adopted by the city) with evidence; staff
+    approve it (a ledger entry is written) or reject it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("干部"),
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    rule = models.ForeignKey(
+        PointRule, verbose_name=_("规则"), on_delete=models.PROTECT, related_name="declarations"
+    )
+    occurred_on = models.DateField(_("发生日期"))
+    description = models.CharField(_("事项"), max_length=300)
+    evidence = models.FileField(_("佐证材料"), upload_to=evidence_upload_to, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
+    entry = models.OneToOneField(
+        PointEntry,
+        verbose_name=_("积分明细"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declaration",
+    )
+
+    class Meta:
+        verbose_name = _("个人申报")
+        verbose_name_plural = _("个人申报")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.description}"

@@ -193,3 +193,97 @@ def entry_reverse(*, entry: PointEntry, actor, reason: str) -> PointEntry:
         reverses=entry,
         author=actor,
     )
+
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {b"%PDF": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
+
+
+def _evidence_check(upload) -> None:
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": _("佐证材料不能超过10 MB。")})
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES):
+        raise ValidationError({"evidence": _("佐证材料须为PDF、JPEG或PNG文件。")})
+
+
+@transaction.atomic
+def declaration_submit(
+    *,
+    cadre: Cadre,
+    rule: PointRule,
+    occurred_on: datetime.date,
+    description: str,
+    evidence=None,
+    actor,
+):
+    """A cadre declares an item under a rule; evidence is required when the rule says so."""
+    from scoring.models import Declaration
+
+    description = description.strip()
+    errors = {}
+    if not description:
+        errors["description"] = _("请填写申报事项。")
+    if rule.valid_from > occurred_on or (rule.valid_to and rule.valid_to < occurred_on):
+        errors["rule"] = _("该规则在发生日期不适用。")
+    if rule.needs_evidence and evidence is None:
+        errors["evidence"] = _("该规则需要上传佐证材料。")
+    if errors:
+        raise ValidationError(errors)
+    if evidence is not None:
+        _evidence_check(evidence)
+    declaration = Declaration(
+        cadre=cadre, rule=rule, occurred_on=occurred_on, description=description
+    )
+    if evidence is not None:
+        declaration.evidence.save(evidence.name, evidence, save=False)
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def declaration_decide(*, declaration, approve: bool, actor, reason: str = ""):
+    """Approve (writes the ledger entry, within the rule's cap) or reject (reason required).
+    A declaration is decided once."""
+    from django.utils import timezone
+
+    from scoring.models import Declaration
+
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != Declaration.Status.PENDING:
+        raise ValidationError({"status": _("该申报已审核。")})
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"decision_reason": _("退回申报必须填写理由。")})
+    if approve:
+        cadre = _lock(declaration.cadre)
+        rule = declaration.rule
+        points, note = _capped(cadre, rule, rule.points, declaration.occurred_on)
+        declaration.entry = PointEntry.objects.create(
+            cadre=cadre,
+            points=points,
+            kind=EntryKind.DECLARATION,
+            rule=rule,
+            event_kind=rule.event_kind,
+            source=source_key(declaration),
+            occurred_on=declaration.occurred_on,
+            reason=note or declaration.description,
+            author=actor,
+        )
+    declaration.status = Declaration.Status.APPROVED if approve else Declaration.Status.REJECTED
+    declaration.decided_by = actor
+    declaration.decided_at = timezone.now()
+    declaration.decision_reason = reason
+    declaration.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "entry",
+            "updated_at",
+        ]
+    )
+    return declaration
