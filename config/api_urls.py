@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cadres import api as cadres_api
 from core.api.auth import TokenView
+from scoring import api as scoring_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -11,6 +12,8 @@ router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
 router.register("programmes", cadres_api.ProgrammeViewSet, basename="programme")
 router.register("cohorts", cadres_api.CohortViewSet, basename="cohort")
 router.register("enrolments", cadres_api.EnrolmentViewSet, basename="enrolment")
+router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rule")
+router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),

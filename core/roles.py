@@ -64,7 +64,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_pointrule",
         "scoring.view_pointentry",
     ],
-    Role.MENTOR: [*(p % "view" for p in _CADRE_DATA), *_VIEW_PROGRAMME],
+    Role.MENTOR: [
+        *(p % "view" for p in _CADRE_DATA),
+        *_VIEW_PROGRAMME,
+        "scoring.view_pointrule",
+        "scoring.view_pointentry",
+    ],
     Role.EVALUATOR: [],
     Role.CADRE: [
         *(p % "view" for p in _CADRE_DATA),

@@ -172,6 +172,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CadreCategoryEnum": "cadres.choices.CadreCategory",
+        "UnitKindEnum": "cadres.choices.UnitKind",
+        "RuleCategoryEnum": "scoring.choices.RuleCategory",
+        "EntryKindEnum": "scoring.choices.EntryKind",
+    },
 }
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

@@ -78,6 +78,8 @@ PAGES = [
     ("api cohorts", "/api/v1/cohorts/", _expect(_=200, evaluator=403)),
     ("api enrolments", "/api/v1/enrolments/", _expect(_=200, evaluator=403)),
     ("api enrolment", "/api/v1/enrolments/{enrolment}/", _expect(_=200, cadre=404, evaluator=403)),
+    ("api point rules", "/api/v1/point-rules/", _expect(_=200, evaluator=403)),
+    ("api point entries", "/api/v1/point-entries/", _expect(_=200, evaluator=403)),
     ("api schema", "/api/schema/", _expect(_=200)),
     ("api docs", "/api/docs/", _expect(_=200)),
 ]

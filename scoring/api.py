@@ -1,0 +1,73 @@
+"""API: point rules (reference data) and the ledger (read, award, reverse)."""
+
+from django.db.models import OuterRef, Subquery
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cadres.selectors import units_visible_to
+from scoring import services
+from scoring.models import PointEntry, PointRule
+from scoring.selectors import entries_visible_to
+from scoring.serializers import (
+    PointAwardSerializer,
+    PointEntrySerializer,
+    PointReverseSerializer,
+    PointRuleSerializer,
+)
+
+
+class PointRuleViewSet(viewsets.ModelViewSet):
+    """积分规则. Editing a rule never changes points already awarded (entries keep theirs)."""
+
+    queryset = PointRule.objects.all()
+    serializer_class = PointRuleSerializer
+    filterset_fields = ["category", "event_kind", "cap_period"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class PointEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """积分明细, append-only: list, a manual award or deduction, and reversal."""
+
+    serializer_class = PointEntrySerializer
+    filterset_fields = {
+        "cadre": ["exact"],
+        "kind": ["exact"],
+        "rule": ["exact"],
+        "occurred_on": ["gte", "lte"],
+    }
+    ordering_fields = ["occurred_on", "points", "created_at"]
+    ordering = ["-occurred_on", "-id"]
+
+    def get_queryset(self):
+        reversal = PointEntry.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
+        return (
+            entries_visible_to(self.request.user)
+            .select_related("cadre", "rule")
+            .annotate(reversal_id=Subquery(reversal))
+        )
+
+    @extend_schema(request=PointAwardSerializer, responses={201: PointEntrySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = PointAwardSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        entry = services.points_award(actor=request.user, **serializer.validated_data)
+        return Response(PointEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PointReverseSerializer, responses={201: PointEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        """Correct an entry with its opposite (a reason is required)."""
+        if not request.user.has_perm("scoring.add_pointentry"):
+            raise PermissionDenied
+        entry = self.get_object()
+        if not units_visible_to(request.user).filter(pk=entry.cadre.unit_id).exists():
+            raise PermissionDenied
+        serializer = PointReverseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reversal = services.entry_reverse(
+            entry=entry, actor=request.user, **serializer.validated_data
+        )
+        return Response(PointEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,55 @@
+from rest_framework import serializers
+
+from cadres.models import Cadre
+from cadres.selectors import cadres_visible_to
+from scoring.models import PointEntry, PointRule
+
+
+class PointRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointRule
+        fields = [
+            "id", "code", "name", "category", "event_kind", "points", "cap_period", "cap_points",
+            "needs_evidence", "needs_approval", "valid_from", "valid_to",
+        ]  # fmt: skip
+
+
+class PointEntrySerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    rule_code = serializers.CharField(source="rule.code", read_only=True, default=None)
+    reversed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PointEntry
+        fields = [
+            "id", "cadre", "cadre_name", "points", "kind", "rule", "rule_code", "event_kind",
+            "source", "occurred_on", "reason", "reverses", "reversed", "author", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_reversed(self, entry: PointEntry) -> bool:
+        return getattr(entry, "reversal_id", None) is not None
+
+
+class PointAwardSerializer(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none())
+    points = serializers.DecimalField(max_digits=8, decimal_places=2)
+    reason = serializers.CharField(max_length=300)
+    occurred_on = serializers.DateField()
+    rule = serializers.PrimaryKeyRelatedField(
+        queryset=PointRule.objects.all(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")  # absent while the OpenAPI schema is generated
+        if request is not None:
+            from cadres.selectors import units_visible_to
+
+            self.fields["cadre"].queryset = cadres_visible_to(request.user).filter(
+                unit__in=units_visible_to(request.user)
+            )
+
+
+class PointReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
