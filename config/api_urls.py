@@ -17,6 +17,7 @@ router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),
+    path("v1/standings/", scoring_api.StandingsView.as_view(), name="standings"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

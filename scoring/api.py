@@ -1,21 +1,26 @@
 """API: point rules (reference data) and the ledger (read, award, reverse)."""
 
+import datetime
+
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cadres.selectors import units_visible_to
 from scoring import services
 from scoring.models import PointEntry, PointRule
-from scoring.selectors import entries_visible_to
+from scoring.selectors import entries_visible_to, standings
 from scoring.serializers import (
     PointAwardSerializer,
     PointEntrySerializer,
     PointReverseSerializer,
     PointRuleSerializer,
+    StandingSerializer,
 )
 
 
@@ -71,3 +76,40 @@ class PointEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             entry=entry, actor=request.user, **serializer.validated_data
         )
         return Response(PointEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class StandingsView(generics.ListAPIView):
+    """`/api/v1/standings/?start=2024-01-01&end=2024-03-31[&cohort=ID]`: totals and ranks
+    for the period over the caller's scope; the previous period of equal length is the
+    trend baseline."""
+
+    serializer_class = StandingSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("scoring.view_pointentry"):
+            raise PermissionDenied
+        params = StandingsQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        start, end = params.validated_data["start"], params.validated_data["end"]
+        length = end - start
+        previous = (start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1))
+        return standings(
+            user=self.request.user,
+            start=start,
+            end=end,
+            previous=previous,
+            cohort_id=params.validated_data.get("cohort"),
+        )
+
+
+class StandingsQuerySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    cohort = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
+        return attrs

@@ -53,3 +53,16 @@ class PointAwardSerializer(serializers.Serializer):
 
 class PointReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
+
+
+class StandingSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    unit = serializers.CharField(source="unit.full_name")
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    previous_total = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    rank = serializers.IntegerField(source="overall_rank")
+    unit_rank = serializers.IntegerField()
+    percentile = serializers.FloatField()
