@@ -1,6 +1,8 @@
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from cadres.models import Cadre
@@ -21,6 +23,19 @@ def points_total(*, cadre: Cadre, start: datetime.date, end: datetime.date) -> D
     return total or Decimal("0")
 
 
+@dataclass(frozen=True)
+class Standing:
+    pk: int
+    name: str
+    unit_id: int
+    unit_name: str
+    total: Decimal
+    previous_total: Decimal | None
+    overall_rank: int
+    unit_rank: int
+    percentile: float
+
+
 def standings(
     *,
     user,
@@ -28,32 +43,64 @@ def standings(
     end: datetime.date,
     previous: tuple[datetime.date, datetime.date] | None = None,
     cohort_id: int | None = None,
-) -> QuerySet[Cadre]:
+) -> list[Standing]:
     """Each serving cadre in the user's scope (or in one cohort of it) with their total for
     the period, the previous period's total, rank overall and within their unit (ties share
-    a rank), and percentile — one SQL statement (aggregate + window functions).
+    a rank) and percentile.
 
+    One SQL statement: the period's entries are summed once per cadre (GROUP BY, the same
+    work as a bare SUM), joined to the scoped cadres, and ranked with window functions.
     The population is what `user` may see, so staff and leaders rank their own subtree.
     """
-    from django.db.models import F, Q, Value, Window
-    from django.db.models.functions import Coalesce, PercentRank, Rank
-
     from cadres.choices import CadreStatus, EnrolmentStatus
 
-    zero = Value(Decimal("0"))
-    in_period = Q(point_entries__occurred_on__range=(start, end))
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
     if cohort_id is not None:
         cadres = cadres.filter(
             enrolments__cohort_id=cohort_id, enrolments__status=EnrolmentStatus.ACTIVE
         )
-    annotations = {"total": Coalesce(Sum("point_entries__points", filter=in_period), zero)}
-    if previous is not None:
-        before = Q(point_entries__occurred_on__range=previous)
-        annotations["previous_total"] = Coalesce(Sum("point_entries__points", filter=before), zero)
-    ranked = cadres.annotate(**annotations).annotate(
-        overall_rank=Window(Rank(), order_by=F("total").desc()),
-        unit_rank=Window(Rank(), partition_by=[F("unit_id")], order_by=F("total").desc()),
-        percentile=Window(PercentRank(), order_by=F("total").asc()),
-    )
-    return ranked.select_related("unit").order_by("overall_rank", "name_pinyin", "id")
+    scope_sql, scope_params = cadres.values("pk").query.sql_with_params()
+    previous = previous or (start, start - datetime.timedelta(days=1))  # an empty range
+    sql = f"""
+        WITH sums AS (
+            SELECT cadre_id,
+                   SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS total,
+                   SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS previous_total
+            FROM scoring_pointentry
+            WHERE occurred_on BETWEEN %s AND %s OR occurred_on BETWEEN %s AND %s
+            GROUP BY cadre_id
+        ),
+        scored AS (
+            SELECT c.id, c.name, c.name_pinyin, c.unit_id, u.full_name,
+                   COALESCE(s.total, 0) AS total, COALESCE(s.previous_total, 0) AS previous_total
+            FROM cadres_cadre c
+            JOIN cadres_unit u ON u.id = c.unit_id
+            LEFT JOIN sums s ON s.cadre_id = c.id
+            WHERE c.id IN ({scope_sql})
+        )
+        SELECT id, name, unit_id, full_name, total, previous_total,
+               RANK() OVER (ORDER BY total DESC),
+               RANK() OVER (PARTITION BY unit_id ORDER BY total DESC),
+               PERCENT_RANK() OVER (ORDER BY total)
+        FROM scored
+        ORDER BY 7, name_pinyin, id
+    """  # noqa: S608  (the only interpolation is the ORM's own parameterised subquery)
+    params = [start, end, *previous, start, end, *previous, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    has_previous = previous[1] >= previous[0]
+    return [
+        Standing(
+            pk=r[0],
+            name=r[1],
+            unit_id=r[2],
+            unit_name=r[3],
+            total=Decimal(r[4]),
+            previous_total=Decimal(r[5]) if has_previous else None,
+            overall_rank=r[6],
+            unit_rank=r[7],
+            percentile=float(r[8]),
+        )
+        for r in rows
+    ]

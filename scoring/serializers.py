@@ -58,7 +58,7 @@ class PointReverseSerializer(serializers.Serializer):
 class StandingSerializer(serializers.Serializer):
     cadre = serializers.IntegerField(source="pk")
     name = serializers.CharField()
-    unit = serializers.CharField(source="unit.full_name")
+    unit = serializers.CharField(source="unit_name")
     total = serializers.DecimalField(max_digits=10, decimal_places=2)
     previous_total = serializers.DecimalField(
         max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
