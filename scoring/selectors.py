@@ -60,19 +60,28 @@ def standings(
             enrolments__cohort_id=cohort_id, enrolments__status=EnrolmentStatus.ACTIVE
         )
     scope_sql, scope_params = cadres.values("pk").query.sql_with_params()
-    previous = previous or (start, start - datetime.timedelta(days=1))  # an empty range
+    if previous is None:
+        # One period: a plain range the (cadre, occurred_on) index and a bare SUM would use.
+        sums = "SUM(points) AS total, NULL AS previous_total"
+        where, sum_params, where_params = "occurred_on BETWEEN %s AND %s", [], [start, end]
+    else:
+        sums = (
+            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS total, "
+            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS previous_total"
+        )
+        where = "occurred_on BETWEEN %s AND %s OR occurred_on BETWEEN %s AND %s"
+        sum_params = [start, end, *previous]
+        where_params = [start, end, *previous]
     sql = f"""
         WITH sums AS (
-            SELECT cadre_id,
-                   SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS total,
-                   SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS previous_total
+            SELECT cadre_id, {sums}
             FROM scoring_pointentry
-            WHERE occurred_on BETWEEN %s AND %s OR occurred_on BETWEEN %s AND %s
+            WHERE {where}
             GROUP BY cadre_id
         ),
         scored AS (
             SELECT c.id, c.name, c.name_pinyin, c.unit_id, u.full_name,
-                   COALESCE(s.total, 0) AS total, COALESCE(s.previous_total, 0) AS previous_total
+                   COALESCE(s.total, 0) AS total, s.previous_total
             FROM cadres_cadre c
             JOIN cadres_unit u ON u.id = c.unit_id
             LEFT JOIN sums s ON s.cadre_id = c.id
@@ -84,12 +93,12 @@ def standings(
                PERCENT_RANK() OVER (ORDER BY total)
         FROM scored
         ORDER BY 7, name_pinyin, id
-    """  # noqa: S608  (the only interpolation is the ORM's own parameterised subquery)
-    params = [start, end, *previous, start, end, *previous, *scope_params]
+    """  # noqa: S608  (only fixed SQL fragments and the ORM's parameterised subquery)
+    params = [*sum_params, *where_params, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    has_previous = previous[1] >= previous[0]
+    has_previous = previous is not None
     return [
         Standing(
             pk=r[0],
@@ -97,7 +106,7 @@ def standings(
             unit_id=r[2],
             unit_name=r[3],
             total=Decimal(r[4]),
-            previous_total=Decimal(r[5]) if has_previous else None,
+            previous_total=Decimal(r[5] or 0) if has_previous else None,
             overall_rank=r[6],
             unit_rank=r[7],
             percentile=float(r[8]),

@@ -54,3 +54,12 @@ def test_standings_api_and_its_access(world, client):
         client.get("/api/v1/standings/", {"start": "2024-01-01", "end": "2024-03-31"}).status_code
         == 403
     )
+
+
+def test_without_a_trend_period_there_is_no_previous_total(world):
+    award(world["cadres"]["self"], "4")
+    award(world["cadres"]["self"], "7", day=datetime.date(2023, 11, 1))
+    rows = standings(user=world["users"]["cadre"], start=Q1[0], end=Q1[1])
+    assert [(r.name, r.total, r.previous_total, r.overall_rank) for r in rows] == [
+        ("张伟", Decimal("4"), None, 1)
+    ]
