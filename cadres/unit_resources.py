@@ -76,9 +76,6 @@ class UnitRosterResource(RosterResource):
             "full_name", UNIT_HEADER, widget=UnitPathKeyWidget(self.units)
         )
         self.declared_kinds: dict[str, str] = {}
-        # Read by the base's report even for rows that failed before import_instance (e.g.
-        # after a missing-column file error); it is only set by import_instance.
-        self._last_instance = None
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -92,11 +89,6 @@ class UnitRosterResource(RosterResource):
                     continue
                 if kind:
                     self.declared_kinds.setdefault(path, kind)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # An unchanged row that repeats another must still be reported (validate_instance).
-        skip = super().skip_row(instance, original, row, import_validation_errors)
-        return skip and instance.full_name not in self.duplicates
 
     def init_instance(self, row=None):
         try:

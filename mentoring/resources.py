@@ -128,9 +128,6 @@ class MentorRosterResource(RosterResource):
         self.keys: dict[int, RowKey] = {}
         self.same_mentor: dict[int, list[int]] = {}
         self.same_phone: dict[int, list[int]] = {}
-        # Read by the base's report even for rows that failed before import_instance (e.g.
-        # after a missing-column file error); it is only set by import_instance.
-        self._last_instance = None
 
     # --- matching rows to stored mentors ---------------------------------------------------------
 

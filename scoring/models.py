@@ -54,12 +54,16 @@ class PointRule(TimeStampedModel):  # 积分规则
         return f"{self.code} {self.name}"
 
 
+NO_EDIT = _("积分明细只能追加，不能修改；请使用冲销更正。")
+NO_DELETE = _("积分明细只能追加，不能删除；请使用冲销更正。")
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ValidationError(_("积分明细只能追加，不能修改；请使用冲销更正。"))
+        raise ValidationError(NO_EDIT)
 
     def delete(self):
-        raise ValidationError(_("积分明细只能追加，不能删除；请使用冲销更正。"))
+        raise ValidationError(NO_DELETE)
 
 
 class PointEntry(models.Model):  # 积分明细
@@ -129,11 +133,11 @@ class PointEntry(models.Model):  # 积分明细
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("积分明细只能追加，不能修改；请使用冲销更正。"))
+            raise ValidationError(NO_EDIT)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("积分明细只能追加，不能删除；请使用冲销更正。"))
+        raise ValidationError(NO_DELETE)
 
 
 def evidence_upload_to(instance: "Declaration", filename: str) -> str:
