@@ -1,7 +1,5 @@
 """API: point rules (reference data) and the ledger (read, award, reverse)."""
 
-import datetime
-
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -14,7 +12,7 @@ from rest_framework.response import Response
 from cadres.selectors import units_visible_to
 from scoring import services
 from scoring.models import PointEntry, PointRule
-from scoring.selectors import entries_visible_to, standings
+from scoring.selectors import entries_visible_to, previous_period, standings
 from scoring.serializers import (
     PointAwardSerializer,
     PointEntrySerializer,
@@ -93,8 +91,7 @@ class StandingsView(generics.ListAPIView):
         params = StandingsQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         start, end = params.validated_data["start"], params.validated_data["end"]
-        length = end - start
-        previous = (start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1))
+        previous = previous_period(start, end)
         return standings(
             user=self.request.user,
             start=start,

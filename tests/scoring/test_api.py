@@ -18,11 +18,18 @@ def _award_everyone(world):
 
 def test_each_role_lists_only_its_cadres_entries(world, client):
     _award_everyone(world)
-    expected = {"admin": 4, "staff": 3, "leader": 3, "mentor": 1, "cadre": 1}
+    expected = {"admin": 4, "staff": 3, "leader": 3, "mentor": 1, "cadre": 0}
     for role, count in expected.items():
         client.force_login(world["users"][role])
         body = client.get("/api/v1/point-entries/").json()
         assert body["count"] == count, role
+    # A cadre sees their own points once the period holding them is published (公示).
+    period = services.period_create(
+        actor=None, name="2024年3月", unit=world["units"]["town"], start=DAY, end=DAY
+    )
+    services.period_publish(period=period, actor=None, today=DAY + datetime.timedelta(days=3))
+    client.force_login(world["users"]["cadre"])
+    assert client.get("/api/v1/point-entries/").json()["count"] == 1
     client.force_login(world["users"]["cadre"])
     names = {row["cadre_name"] for row in client.get("/api/v1/point-entries/").json()["results"]}
     assert names == {world["cadres"]["self"].name}

@@ -182,6 +182,11 @@ def test_a_cadre_sees_only_their_own_entries(world):
     day = datetime.date(2024, 1, 1)
     for cadre in world["cadres"].values():
         services.points_award(cadre=cadre, points=D("1"), reason="x", actor=None, occurred_on=day)
+    assert not entries_visible_to(world["users"]["cadre"]).exists()  # not yet published
+    period = services.period_create(
+        actor=None, name="2024年1月", unit=world["units"]["town"], start=day, end=day
+    )
+    services.period_publish(period=period, actor=None, today=datetime.date(2024, 2, 1))
     mine = entries_visible_to(world["users"]["cadre"])
     assert [e.cadre for e in mine] == [world["cadres"]["self"]]
     assert entries_visible_to(world["users"]["evaluator"]).count() == 0

@@ -49,6 +49,35 @@ def _lock(cadre: Cadre) -> Cadre:
     return Cadre.objects.select_for_update().get(pk=cadre.pk)
 
 
+def closed_period_for(cadre: Cadre, day: datetime.date):
+    """The closed scoring period covering `day` for the cadre's unit, if any. A closed
+    period's points change only through reversing entries with a reason."""
+    from cadres.models import Unit
+    from scoring.choices import PeriodStatus
+    from scoring.models import ScoringPeriod
+
+    path = Unit.objects.values_list("path", flat=True).get(pk=cadre.unit_id)
+    ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+    return (
+        ScoringPeriod.objects.filter(
+            status=PeriodStatus.CLOSED, start__lte=day, end__gte=day, unit__path__in=ancestors
+        )
+        .order_by("-end")
+        .first()
+    )
+
+
+def _refuse_closed(cadre: Cadre, day: datetime.date, field: str = "occurred_on") -> None:
+    period = closed_period_for(cadre, day)
+    if period is not None:
+        raise ValidationError(
+            {
+                field: _("%(period)s已关闭，不能再记入该期；如需更正，请对原明细冲销并说明理由。")
+                % {"period": period.name}
+            }
+        )
+
+
 def _rule_sum_in_period(cadre: Cadre, rule: PointRule, day: datetime.date) -> Decimal:
     start, end = period_bounds(rule.cap_period, day)
     # Reversals carry their original's rule, so a reversed award frees its share again.
@@ -102,9 +131,10 @@ def event_record(
     existing = list(PointEntry.objects.filter(kind=EntryKind.EVENT, event_kind=kind, source=key))
     if existing:
         return existing
+    booked_on, late_note = _booking_day(cadre, occurred_on)
     entries = []
     for rule in rules_for(kind, occurred_on).filter(needs_approval=False):
-        points, note = _capped(cadre, rule, rule.points * quantity, occurred_on)
+        points, note = _capped(cadre, rule, rule.points * quantity, booked_on)
         entries.append(
             PointEntry.objects.create(
                 cadre=cadre,
@@ -113,12 +143,51 @@ def event_record(
                 rule=rule,
                 event_kind=kind,
                 source=key,
-                occurred_on=occurred_on,
-                reason=note or rule.name,
+                occurred_on=booked_on,
+                reason="；".join(filter(None, [note or rule.name, late_note])),
                 author=actor,
             )
         )
     return entries
+
+
+def _booking_day(cadre: Cadre, occurred_on: datetime.date) -> tuple[datetime.date, str]:
+    """Where an event is booked: on its day, or, when that day's period is already closed
+    (e.g. attendance recorded late), today, with a note of when it happened."""
+    from django.utils import timezone
+
+    if closed_period_for(cadre, occurred_on) is None:
+        return occurred_on, ""
+    today = timezone.localdate()
+    _refuse_closed(cadre, today)
+    return today, _late_note(occurred_on)
+
+
+def _late_note(day: datetime.date) -> str:
+    return _("补记：发生于%(day)s，该期已关闭") % {"day": day.isoformat()}
+
+
+def late_booking(day: datetime.date):
+    """`_booking_day` for many cadres at once: one query for the closed periods covering
+    `day`, then a function from a cadre's unit path to (booking day, note)."""
+    from django.utils import timezone
+
+    from scoring.choices import PeriodStatus
+    from scoring.models import ScoringPeriod
+
+    closed = list(
+        ScoringPeriod.objects.filter(
+            status=PeriodStatus.CLOSED, start__lte=day, end__gte=day
+        ).values_list("unit__path", flat=True)
+    )
+    today = timezone.localdate()
+
+    def booking(path: str) -> tuple[datetime.date, str]:
+        if any(path.startswith(prefix) for prefix in closed):
+            return today, _late_note(day)
+        return day, ""
+
+    return booking
 
 
 @transaction.atomic
@@ -155,6 +224,7 @@ def points_award(
     if errors:
         raise ValidationError(errors)
     cadre = _lock(cadre)
+    _refuse_closed(cadre, occurred_on)
     return PointEntry.objects.create(
         cadre=cadre,
         points=points,
@@ -232,6 +302,7 @@ def declaration_submit(
         errors["evidence"] = _("该规则需要上传佐证材料。")
     if errors:
         raise ValidationError(errors)
+    _refuse_closed(cadre, occurred_on)
     if evidence is not None:
         _evidence_check(evidence)
     declaration = Declaration(
@@ -259,6 +330,7 @@ def declaration_decide(*, declaration, approve: bool, actor, reason: str = ""):
         raise ValidationError({"decision_reason": _("退回申报必须填写理由。")})
     if approve:
         cadre = _lock(declaration.cadre)
+        _refuse_closed(cadre, declaration.occurred_on)
         rule = declaration.rule
         points, note = _capped(cadre, rule, rule.points, declaration.occurred_on)
         declaration.entry = PointEntry.objects.create(

@@ -1,0 +1,192 @@
+"""Read side of evaluations: aggregation (set-based SQL), progress, and who sees which round."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from cadres.selectors import cadres_visible_to, units_visible_to
+from core.roles import is_admin
+from scoring.choices import Dimension, EvaluatorGroup, RoundStatus
+from scoring.models import EvaluationAssignment, EvaluationResult, EvaluationRound
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    score: Decimal
+    dimensions: dict[str, Decimal]
+    ratings: int
+
+
+def group_means(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """Mean score per cadre, evaluator group and dimension over the submitted forms, in SQL.
+
+    When the round trims and a group has at least `trim_min_ratings` ratings of a cadre on a
+    dimension, the single highest and lowest are dropped first (ROW_NUMBER from each end,
+    so with ties exactly one of each goes).
+    """
+    sql = """
+        WITH rated AS (
+            SELECT a.cadre_id, a."group" AS grp, s.dimension, s.score,
+                   ROW_NUMBER() OVER w_up AS from_low,
+                   ROW_NUMBER() OVER w_down AS from_high,
+                   COUNT(*) OVER w_all AS ratings
+            FROM scoring_evaluationscore s
+            JOIN scoring_evaluationassignment a ON a.id = s.assignment_id
+            WHERE a.round_id = %s AND a.status = 'submitted'
+            WINDOW w_all AS (PARTITION BY a.cadre_id, a."group", s.dimension),
+                   w_up AS (PARTITION BY a.cadre_id, a."group", s.dimension ORDER BY s.score, a.id),
+                   w_down AS (PARTITION BY a.cadre_id, a."group", s.dimension
+                              ORDER BY s.score DESC, a.id DESC)
+        )
+        SELECT cadre_id, grp, dimension, AVG(score * 1.0)
+        FROM rated
+        WHERE NOT (%s AND ratings >= %s AND (from_low = 1 OR from_high = 1))
+        GROUP BY cadre_id, grp, dimension
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk, round_.trim_extremes, round_.trim_min_ratings])
+        rows = cursor.fetchall()
+    means: dict[int, dict[tuple[str, str], Decimal]] = {}
+    for cadre_id, group, dimension, mean in rows:
+        means.setdefault(cadre_id, {})[(group, dimension)] = Decimal(str(mean))
+    return means
+
+
+def _weighted(values: dict[str, Decimal], weights: dict[str, int]) -> Decimal | None:
+    """Weighted mean over the keys present; absent keys' weights are left out (a cadre
+    nobody from the public rated is scored on the other groups alone)."""
+    total_weight = sum(weights.get(k, 0) for k in values)
+    if not total_weight:
+        return None
+    return sum(v * weights.get(k, 0) for k, v in values.items()) / total_weight
+
+
+def round_results(round_: EvaluationRound) -> dict[int, RoundResult]:
+    """Per cadre: each dimension's score (group means weighted by the group weights), the
+    composite score (dimension scores weighted by the dimension weights) and the number of
+    forms counted. Rounded to 0.01 at the end only."""
+    means = group_means(round_)
+    ratings = dict(
+        round_.assignments.filter(status=EvaluationAssignment.Status.SUBMITTED)
+        .values_list("cadre_id")
+        .annotate(n=Count("id"))
+        .values_list("cadre_id", "n")
+    )
+    results = {}
+    for cadre_id, by_key in means.items():
+        dimensions = {}
+        for dimension in Dimension.values:
+            per_group = {g: m for (g, d), m in by_key.items() if d == dimension}
+            value = _weighted(per_group, round_.group_weights)
+            if value is not None:
+                dimensions[dimension] = value
+        composite = _weighted(dimensions, round_.dimension_weights)
+        if composite is None:
+            continue
+        results[cadre_id] = RoundResult(
+            score=composite.quantize(CENT, ROUND_HALF_UP),
+            dimensions={k: v.quantize(CENT, ROUND_HALF_UP) for k, v in dimensions.items()},
+            ratings=ratings.get(cadre_id, 0),
+        )
+    return results
+
+
+def rounds_visible_to(user) -> QuerySet[EvaluationRound]:
+    """Administrators all; staff and leaders the rounds of units in their subtree."""
+    if is_admin(user):
+        return EvaluationRound.objects.all()
+    if not user.has_perm("scoring.view_evaluationround"):
+        return EvaluationRound.objects.none()
+    return EvaluationRound.objects.filter(unit__in=units_visible_to(user))
+
+
+def rounds_managed_by(user) -> QuerySet[EvaluationRound]:
+    if not user.has_perm("scoring.change_evaluationround"):
+        return EvaluationRound.objects.none()
+    return rounds_visible_to(user)
+
+
+def round_list(user) -> QuerySet[EvaluationRound]:
+    """Rounds with their progress counts, in one query."""
+    submitted = Q(assignments__status=EvaluationAssignment.Status.SUBMITTED)
+    return (
+        rounds_visible_to(user)
+        .select_related("unit", "cohort")
+        .annotate(
+            assigned=Count("assignments"),
+            submitted=Count("assignments", filter=submitted),
+            rated_cadres=Count("assignments__cadre", distinct=True),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GroupProgress:
+    group: str
+    label: str
+    submitted: int
+    assigned: int
+
+
+def round_progress(round_: EvaluationRound) -> list[GroupProgress]:
+    counts = {
+        row["group"]: row
+        for row in round_.assignments.values("group").annotate(
+            assigned=Count("id"),
+            submitted=Count("id", filter=Q(status=EvaluationAssignment.Status.SUBMITTED)),
+        )
+    }
+    return [
+        GroupProgress(
+            group=g.value,
+            label=str(g.label),
+            submitted=counts.get(g.value, {}).get("submitted", 0),
+            assigned=counts.get(g.value, {}).get("assigned", 0),
+        )
+        for g in EvaluatorGroup
+    ]
+
+
+def round_cadre_progress(round_: EvaluationRound, user):
+    """Per cadre in the user's scope: forms assigned and submitted (staff see who is behind;
+    evaluators' names are not part of it)."""
+    return (
+        cadres_visible_to(user)
+        .filter(evaluation_assignments__round=round_)
+        .select_related("unit")
+        .annotate(
+            assigned=Count(
+                "evaluation_assignments", filter=Q(evaluation_assignments__round=round_)
+            ),
+            submitted=Count(
+                "evaluation_assignments",
+                filter=Q(
+                    evaluation_assignments__round=round_,
+                    evaluation_assignments__status=EvaluationAssignment.Status.SUBMITTED,
+                ),
+            ),
+        )
+        .order_by("name_pinyin", "pk")
+    )
+
+
+def assignments_of(user) -> QuerySet[EvaluationAssignment]:
+    """An evaluator's own forms, open rounds first."""
+    return (
+        EvaluationAssignment.objects.filter(evaluator=user)
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("round", "cadre", "cadre__unit")
+        .order_by("round__status", "status", "round__closes_on", "cadre__name_pinyin")
+    )
+
+
+def results_visible_to(user) -> QuerySet[EvaluationResult]:
+    """Scored results of the cadres `user` may see: composite and dimension scores only,
+    never who rated or a single form (anonymity toward the cadre)."""
+    return EvaluationResult.objects.filter(
+        cadre__in=cadres_visible_to(user), round__status=RoundStatus.FINALISED
+    ).select_related("round")

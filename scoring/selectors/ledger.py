@@ -1,0 +1,41 @@
+import datetime
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from cadres.models import Cadre, Unit
+from cadres.selectors import cadres_visible_to
+from core.roles import Role, has_role
+from scoring.choices import PeriodStatus
+from scoring.models import PointEntry, ScoringPeriod
+
+
+def published_periods_for(unit_path: str) -> QuerySet[ScoringPeriod]:
+    """Periods published (or closed) for a scope containing the unit with this path."""
+    ancestors = [unit_path[:end] for end in range(Unit.steplen, len(unit_path) + 1, Unit.steplen)]
+    return ScoringPeriod.objects.filter(
+        status__in=[PeriodStatus.PUBLISHED, PeriodStatus.CLOSED], unit__path__in=ancestors
+    )
+
+
+def entries_visible_to(user) -> QuerySet[PointEntry]:
+    """Ledger rows of the cadres `user` may see. A cadre sees their own entries only in
+    periods that have been published to them (公示); staff and administrators see
+    everything in their scope as it is recorded."""
+    entries = PointEntry.objects.filter(cadre__in=cadres_visible_to(user))
+    if has_role(user, Role.ADMIN, Role.STAFF):
+        return entries
+    for cadre_id, path in Cadre.objects.filter(user=user).values_list("pk", "unit__path"):
+        shown = Q(pk__in=[])
+        for start, end in published_periods_for(path).values_list("start", "end"):
+            shown |= Q(occurred_on__range=(start, end))
+        entries = entries.exclude(Q(cadre_id=cadre_id) & ~shown)
+    return entries
+
+
+def points_total(*, cadre: Cadre, start: datetime.date, end: datetime.date) -> Decimal:
+    """A cadre's total for a period: by definition the sum of their entries in it."""
+    total = PointEntry.objects.filter(cadre=cadre, occurred_on__range=(start, end)).aggregate(
+        total=Sum("points")
+    )["total"]
+    return total or Decimal("0")
