@@ -14,6 +14,7 @@ router.register("cohorts", cadres_api.CohortViewSet, basename="cohort")
 router.register("enrolments", cadres_api.EnrolmentViewSet, basename="enrolment")
 router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rule")
 router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
+router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("cadres.urls")),
     path("", include("mentoring.urls")),
+    path("", include("scoring.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -27,7 +27,23 @@ def home(request):
         context["mentees"] = cadre_selectors.cadre_list(user=user).filter(pk__in=_mentee_ids(user))
     if has_role(user, Role.CADRE):
         context["own_cadre"] = cadre_selectors.cadres_visible_to(user).filter(user=user).first()
+    context.update(_points_cards(user))
     return render(request, "core/home.html", context)
+
+
+def _points_cards(user) -> dict:
+    """Open 约谈 tasks for staff and leaders; the forms waiting for an evaluator."""
+    from scoring.choices import RoundStatus
+    from scoring.selectors import assignments_of, follow_ups_visible_to
+
+    cards: dict = {}
+    if has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER):
+        open_tasks = follow_ups_visible_to(user).filter(status="open").order_by("due_on", "id")
+        cards["follow_ups"] = list(open_tasks[:10])
+        cards["follow_ups_count"] = open_tasks.count()
+    pending = assignments_of(user).filter(status="pending", round__status=RoundStatus.OPEN)
+    cards["pending_evaluations"] = pending.count()
+    return cards
 
 
 def _data_exchange(user) -> list[tuple]:

@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from scoring.models import Declaration, PointEntry, PointRule
+from scoring.models import (
+    Declaration,
+    EvaluationAssignment,
+    EvaluationResult,
+    EvaluationRound,
+    EvaluationScore,
+    FollowUp,
+    Objection,
+    PeriodStanding,
+    PointEntry,
+    PointRule,
+    ScoringPeriod,
+)
 
 
 @admin.register(PointRule)
@@ -36,3 +48,81 @@ class DeclarationAdmin(admin.ModelAdmin):
     search_fields = ["cadre__name", "description"]
     list_select_related = ["cadre", "rule", "decided_by"]
     readonly_fields = ["entry", "decided_by", "decided_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evaluations and publication change only through their pages and services, which
+    enforce the windows and write the ledger; the admin lets administrators look and search."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "unit", "cohort", "period_start", "period_end", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name"]
+    list_select_related = ["unit", "cohort"]
+
+
+@admin.register(EvaluationAssignment)
+class EvaluationAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["round", "cadre", "evaluator", "group", "status", "submitted_at"]
+    list_filter = ["group", "status", "round"]
+    search_fields = ["cadre__name", "evaluator__username"]
+    list_select_related = ["round", "cadre", "evaluator"]
+
+
+@admin.register(EvaluationResult)
+class EvaluationResultAdmin(ReadOnlyAdmin):
+    list_display = ["round", "cadre", "score", "ratings", "entry"]
+    list_filter = ["round"]
+    search_fields = ["cadre__name"]
+    list_select_related = ["round", "cadre", "entry"]
+
+
+@admin.register(ScoringPeriod)
+class ScoringPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["name", "unit", "start", "end", "status", "window_ends_on"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    list_select_related = ["unit"]
+
+
+@admin.register(PeriodStanding)
+class PeriodStandingAdmin(ReadOnlyAdmin):
+    list_display = ["period", "cadre", "total", "rank", "unit_rank", "cohort_rank"]
+    list_filter = ["period"]
+    search_fields = ["cadre__name"]
+    list_select_related = ["period", "cadre"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["period", "cadre", "status", "created_at", "answered_by"]
+    list_filter = ["status", "period"]
+    search_fields = ["cadre__name", "text", "answer"]
+    list_select_related = ["period", "cadre", "answered_by"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["period", "cadre", "reason", "due_on", "status", "talked_on"]
+    list_filter = ["status", "period"]
+    search_fields = ["cadre__name"]
+    list_select_related = ["period", "cadre"]
+
+
+@admin.register(EvaluationScore)
+class EvaluationScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "dimension", "score"]
+    list_filter = ["dimension"]
+    search_fields = ["assignment__cadre__name"]
+    list_select_related = ["assignment__round", "assignment__cadre"]

@@ -10,14 +10,23 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cadres.selectors import units_visible_to
+from core.roles import Role, has_role
 from scoring import services
-from scoring.models import PointEntry, PointRule
-from scoring.selectors import entries_visible_to, previous_period, standings
+from scoring.models import PointEntry, PointRule, ScoringPeriod
+from scoring.selectors import (
+    entries_visible_to,
+    period_list,
+    previous_period,
+    published_table,
+    standings,
+)
 from scoring.serializers import (
     PointAwardSerializer,
     PointEntrySerializer,
     PointReverseSerializer,
     PointRuleSerializer,
+    PublishedStandingSerializer,
+    ScoringPeriodSerializer,
     StandingSerializer,
 )
 
@@ -86,7 +95,9 @@ class StandingsView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        if not self.request.user.has_perm("scoring.view_pointentry"):
+        # Live standings are for the office; a cadre reads their published line instead
+        # (`/api/v1/scoring-periods/{id}/standings/`), mentors their mentees' points.
+        if not has_role(self.request.user, Role.ADMIN, Role.STAFF, Role.LEADER):
             raise PermissionDenied
         params = StandingsQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -110,3 +121,24 @@ class StandingsQuerySerializer(serializers.Serializer):
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
         return attrs
+
+
+class ScoringPeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    """积分周期 and their published standings (公示). Staff and leaders see the periods of
+    their subtree and every published line in it; a cadre sees the periods published to
+    them and only their own line."""
+
+    serializer_class = ScoringPeriodSerializer
+    filterset_fields = ["status", "unit"]
+    ordering = ["-end", "-id"]
+
+    def get_queryset(self):
+        return period_list(self.request.user)
+
+    @extend_schema(responses=PublishedStandingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def standings(self, request, pk=None):
+        period: ScoringPeriod = self.get_object()
+        rows = published_table(period, request.user)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(PublishedStandingSerializer(page, many=True).data)

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
-from scoring.models import PointEntry, PointRule
+from scoring.models import PeriodStanding, PointEntry, PointRule, ScoringPeriod
 
 
 class PointRuleSerializer(serializers.ModelSerializer):
@@ -66,3 +66,29 @@ class StandingSerializer(serializers.Serializer):
     rank = serializers.IntegerField(source="overall_rank")
     unit_rank = serializers.IntegerField()
     percentile = serializers.FloatField()
+
+
+class ScoringPeriodSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.full_name", read_only=True)
+
+    class Meta:
+        model = ScoringPeriod
+        fields = [
+            "id", "name", "unit", "unit_name", "start", "end", "status", "window_days",
+            "published_at", "window_ends_on", "closed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PublishedStandingSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="cadre.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.full_name", read_only=True)
+    trend = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PeriodStanding
+        fields = [
+            "cadre", "name", "unit", "unit_name", "cohort", "total", "previous_total", "trend",
+            "rank", "unit_rank", "cohort_rank", "percentile", "population", "dimension_scores",
+        ]  # fmt: skip
+        read_only_fields = fields

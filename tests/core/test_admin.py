@@ -24,6 +24,9 @@ def test_every_model_of_ours_is_registered_with_search(db):
         "core/user", "cadres/unit", "cadres/cadre", "cadres/positionrecord",
         "cadres/rewardsanction", "cadres/programme", "cadres/eligibilityrule", "cadres/cohort",
         "cadres/enrolment", "mentoring/mentor", "mentoring/pairing", "core/importjob",
+        "scoring/pointrule", "scoring/pointentry", "scoring/declaration", "scoring/evaluationround",
+        "scoring/evaluationassignment", "scoring/evaluationscore", "scoring/evaluationresult",
+        "scoring/scoringperiod", "scoring/periodstanding", "scoring/objection", "scoring/followup",
     ],
 )  # fmt: skip
 def test_admin_lists_and_searches(world, client, path):
