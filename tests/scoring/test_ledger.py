@@ -69,6 +69,19 @@ def test_an_event_applies_every_valid_rule_and_is_idempotent(cadre):
     assert first[0].rule in (base, PointRule.objects.get(code="XK-02"))
 
 
+def test_editing_a_rule_never_rewrites_points_already_awarded(cadre):
+    base = rule(points=D("2"))
+    kind = "training.attendance.present"
+    day = datetime.date(2024, 3, 5)
+    (before,) = services.event_record(kind=kind, cadre=cadre, occurred_on=day, source="a:1")
+    base.points = D("5")
+    base.save()
+    (after,) = services.event_record(kind=kind, cadre=cadre, occurred_on=day, source="a:2")
+    assert PointEntry.objects.get(pk=before.pk).points == D("2")
+    assert after.points == D("5")
+    assert points_total(cadre=cadre, start=day, end=day) == D("7")
+
+
 def test_caps_apply_per_period_and_reset_across_its_boundary(cadre):
     rule(cap_period="month", cap_points=D("5"))
     kind = "training.attendance.present"
