@@ -105,10 +105,12 @@ class EvaluationRound(TimeStampedModel):  # 评价轮次
 
         if self.points_baseline:
             return gettext("积分 =（综合得分 − %(base)s）× %(factor)s") % {
-                "base": self.points_baseline.normalize(),
-                "factor": self.points_factor.normalize(),
+                "base": format(self.points_baseline.normalize(), "f"),
+                "factor": format(self.points_factor.normalize(), "f"),
             }
-        return gettext("积分 = 综合得分 × %(factor)s") % {"factor": self.points_factor.normalize()}
+        return gettext("积分 = 综合得分 × %(factor)s") % {
+            "factor": format(self.points_factor.normalize(), "f")
+        }
 
 
 class EvaluationAssignment(TimeStampedModel):  # 评价任务：某评价人评某干部

@@ -1,7 +1,9 @@
 """Read side of evaluations: aggregation (set-based SQL), progress, and who sees which round."""
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -21,12 +23,13 @@ class RoundResult:
     ratings: int
 
 
-def group_means(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], Decimal]]:
-    """Mean score per cadre, evaluator group and dimension over the submitted forms, in SQL.
+def _group_sums(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
+    """Sum and count of the scores per cadre, evaluator group and dimension over the
+    submitted forms, in SQL.
 
     When the round trims and a group has at least `trim_min_ratings` ratings of a cadre on a
     dimension, the single highest and lowest are dropped first (ROW_NUMBER from each end,
-    so with ties exactly one of each goes).
+    so with ties exactly one of each goes). Whole numbers come back, so the means stay exact.
     """
     sql = """
         WITH rated AS (
@@ -42,7 +45,7 @@ def group_means(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], Deci
                    w_down AS (PARTITION BY a.cadre_id, a."group", s.dimension
                               ORDER BY s.score DESC, a.id DESC)
         )
-        SELECT cadre_id, grp, dimension, AVG(score * 1.0)
+        SELECT cadre_id, grp, dimension, SUM(score), COUNT(*)
         FROM rated
         WHERE NOT (%s AND ratings >= %s AND (from_low = 1 OR from_high = 1))
         GROUP BY cadre_id, grp, dimension
@@ -50,13 +53,22 @@ def group_means(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], Deci
     with connection.cursor() as cursor:
         cursor.execute(sql, [round_.pk, round_.trim_extremes, round_.trim_min_ratings])
         rows = cursor.fetchall()
-    means: dict[int, dict[tuple[str, str], Decimal]] = {}
-    for cadre_id, group, dimension, mean in rows:
-        means.setdefault(cadre_id, {})[(group, dimension)] = Decimal(str(mean))
-    return means
+    sums: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
+    for cadre_id, group, dimension, total, count in rows:
+        sums.setdefault(cadre_id, {})[(group, dimension)] = (int(total), int(count))
+    return sums
 
 
-def _weighted(values: dict[str, Decimal], weights: dict[str, int]) -> Decimal | None:
+def group_means(round_: EvaluationRound) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """Mean score per cadre, evaluator group and dimension over the submitted forms, after
+    trimming (see `_group_sums`)."""
+    return {
+        cadre_id: {key: Decimal(total) / count for key, (total, count) in by_key.items()}
+        for cadre_id, by_key in _group_sums(round_).items()
+    }
+
+
+def _weighted(values: dict[str, Fraction], weights: dict[str, int]) -> Fraction | None:
     """Weighted mean over the keys present; absent keys' weights are left out (a cadre
     nobody from the public rated is scored on the other groups alone)."""
     total_weight = sum(weights.get(k, 0) for k in values)
@@ -65,11 +77,19 @@ def _weighted(values: dict[str, Decimal], weights: dict[str, int]) -> Decimal | 
     return sum(v * weights.get(k, 0) for k, v in values.items()) / total_weight
 
 
+def _to_cent(value: Fraction) -> Decimal:
+    """Round an exact value to 0.01, half away from zero (as ROUND_HALF_UP does)."""
+    hundredths = abs(value) * 100
+    cents = math.floor(hundredths + Fraction(1, 2))
+    return (Decimal(cents if value >= 0 else -cents) / 100).quantize(CENT, ROUND_HALF_UP)
+
+
 def round_results(round_: EvaluationRound) -> dict[int, RoundResult]:
     """Per cadre: each dimension's score (group means weighted by the group weights), the
     composite score (dimension scores weighted by the dimension weights) and the number of
-    forms counted. Rounded to 0.01 at the end only."""
-    means = group_means(round_)
+    forms counted. Computed with exact fractions and rounded to 0.01 at the end only (a mean
+    such as 241/3 cut to a few decimals could tip a half-cent the wrong way)."""
+    sums = _group_sums(round_)
     ratings = dict(
         round_.assignments.filter(status=EvaluationAssignment.Status.SUBMITTED)
         .values_list("cadre_id")
@@ -77,10 +97,14 @@ def round_results(round_: EvaluationRound) -> dict[int, RoundResult]:
         .values_list("cadre_id", "n")
     )
     results = {}
-    for cadre_id, by_key in means.items():
+    for cadre_id, by_key in sums.items():
         dimensions = {}
         for dimension in Dimension.values:
-            per_group = {g: m for (g, d), m in by_key.items() if d == dimension}
+            per_group = {
+                g: Fraction(total, count)
+                for (g, d), (total, count) in by_key.items()
+                if d == dimension
+            }
             value = _weighted(per_group, round_.group_weights)
             if value is not None:
                 dimensions[dimension] = value
@@ -88,8 +112,8 @@ def round_results(round_: EvaluationRound) -> dict[int, RoundResult]:
         if composite is None:
             continue
         results[cadre_id] = RoundResult(
-            score=composite.quantize(CENT, ROUND_HALF_UP),
-            dimensions={k: v.quantize(CENT, ROUND_HALF_UP) for k, v in dimensions.items()},
+            score=_to_cent(composite),
+            dimensions={k: _to_cent(v) for k, v in dimensions.items()},
             ratings=ratings.get(cadre_id, 0),
         )
     return results

@@ -17,9 +17,14 @@ from scoring.models import (
     EvaluationScore,
     PointEntry,
 )
-from scoring.models.evaluations import SCORE_MAX
+from scoring.models.evaluations import (
+    SCORE_MAX,
+    default_dimension_weights,
+    default_group_weights,
+)
 
 CENT = Decimal("0.01")
+TRIM_MIN_RATINGS_LEAST = 3
 EVENT_KIND = "evaluation.result"
 
 ROUND_FIELDS = (
@@ -65,18 +70,29 @@ def _round_clean(fields: dict) -> dict:
         errors["period_end"] = _("考评期结束不能早于开始。")
     if fields["closes_on"] < fields["opens_on"]:
         errors["closes_on"] = _("截止日期不能早于开始填写日期。")
+    # Weights not given are the model's defaults (the usual 40/30/20/10 for the groups).
     fields["dimension_weights"] = _weights_clean(
-        fields.get("dimension_weights") or {d.value: 1 for d in Dimension},
+        fields.get("dimension_weights") or default_dimension_weights(),
         Dimension,
         "dimension_weights",
         errors,
     )
     fields["group_weights"] = _weights_clean(
-        fields.get("group_weights") or {g.value: 1 for g in EvaluatorGroup},
+        fields.get("group_weights") or default_group_weights(),
         EvaluatorGroup,
         "group_weights",
         errors,
     )
+    if fields.get("trim_min_ratings") is not None:
+        # Below 3, dropping the highest and the lowest rating would leave nothing to average.
+        try:
+            fields["trim_min_ratings"] = int(fields["trim_min_ratings"])
+        except (TypeError, ValueError):
+            fields["trim_min_ratings"] = 0
+        if fields["trim_min_ratings"] < TRIM_MIN_RATINGS_LEAST:
+            errors["trim_min_ratings"] = _("去极值最少份数不能少于%(least)s份。") % {
+                "least": TRIM_MIN_RATINGS_LEAST
+            }
     if fields.get("points_factor") is not None and fields["points_factor"] < 0:
         errors["points_factor"] = _("折算系数不能为负数。")
     if errors:
@@ -100,7 +116,10 @@ def _lock(round_: EvaluationRound) -> EvaluationRound:
 @transaction.atomic
 def round_update(*, round_: EvaluationRound, actor, **fields) -> EvaluationRound:
     """Weights and formula may change until the round is scored; the population and the
-    period only before it opens."""
+    period only before it opens. The status changes only through open/close/finalise."""
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
     round_ = _lock(round_)
     if round_.status == RoundStatus.FINALISED:
         raise ValidationError({"status": _("该轮评价已计分，不能再修改。")})
