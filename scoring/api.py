@@ -29,6 +29,7 @@ from scoring.serializers import (
     ScoringPeriodSerializer,
     StandingSerializer,
 )
+from scoring.services import rules
 
 
 class PointRuleViewSet(viewsets.ModelViewSet):
@@ -38,6 +39,16 @@ class PointRuleViewSet(viewsets.ModelViewSet):
     serializer_class = PointRuleSerializer
     filterset_fields = ["category", "event_kind", "cap_period"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = rules.rule_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = rules.rule_update(
+            rule=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
 
 class PointEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

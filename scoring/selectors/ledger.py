@@ -4,10 +4,10 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from cadres.models import Cadre, Unit
-from cadres.selectors import cadres_visible_to
+from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import Role, has_role
 from scoring.choices import PeriodStatus
-from scoring.models import PointEntry, ScoringPeriod
+from scoring.models import Declaration, PointEntry, ScoringPeriod
 
 
 def published_periods_for(unit_path: str) -> QuerySet[ScoringPeriod]:
@@ -39,3 +39,21 @@ def points_total(*, cadre: Cadre, start: datetime.date, end: datetime.date) -> D
         total=Sum("points")
     )["total"]
     return total or Decimal("0")
+
+
+def managed_cadres(user) -> QuerySet[Cadre]:
+    """Cadres whose points and declarations `user` manages: those in the user's unit
+    subtree (administrators: all). Seeing a cadre as their mentor does not count."""
+    return cadres_visible_to(user).filter(unit__in=units_visible_to(user))
+
+
+def declarations_visible_to(user) -> QuerySet[Declaration]:
+    """A cadre's own declarations, plus, for reviewers, those of the cadres they manage."""
+    allowed = Q(cadre__in=cadres_visible_to(user).filter(user=user))
+    if user.has_perm("scoring.change_declaration"):
+        allowed |= Q(cadre__in=managed_cadres(user))
+    return Declaration.objects.filter(allowed)
+
+
+def declarations_reviewable_by(user) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(cadre__in=managed_cadres(user))

@@ -269,14 +269,18 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {b"%PDF": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
 
 
-def _evidence_check(upload) -> None:
+def _evidence_check(upload) -> str:
+    """Refuse anything but a PDF, JPEG or PNG (by content) within the size limit; return the
+    suffix the stored file gets, whatever the uploaded name said."""
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"evidence": _("佐证材料不能超过10 MB。")})
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES):
-        raise ValidationError({"evidence": _("佐证材料须为PDF、JPEG或PNG文件。")})
+    for magic, suffix in EVIDENCE_TYPES.items():
+        if head.startswith(magic):
+            return suffix
+    raise ValidationError({"evidence": _("佐证材料须为PDF、JPEG或PNG文件。")})
 
 
 @transaction.atomic
@@ -303,13 +307,12 @@ def declaration_submit(
     if errors:
         raise ValidationError(errors)
     _refuse_closed(cadre, occurred_on)
-    if evidence is not None:
-        _evidence_check(evidence)
+    suffix = _evidence_check(evidence) if evidence is not None else ""
     declaration = Declaration(
         cadre=cadre, rule=rule, occurred_on=occurred_on, description=description
     )
     if evidence is not None:
-        declaration.evidence.save(evidence.name, evidence, save=False)
+        declaration.evidence.save(f"evidence{suffix}", evidence, save=False)
     declaration.save()
     return declaration
 

@@ -96,3 +96,29 @@ def test_entry_list_queries_do_not_grow(world, client, django_assert_max_num_que
         _award_everyone(world)
     with django_assert_max_num_queries(9):
         assert client.get("/api/v1/point-entries/?page_size=200").json()["count"] == 93
+
+
+def test_rule_api_validates_through_the_service(world, client):
+    client.force_login(world["users"]["staff"])
+    payload = {
+        "code": "XK-09",
+        "name": "参加菁学课堂",
+        "category": "learn",
+        "event_kind": "training.attendance.present",
+        "points": "1",
+        "cap_period": "month",
+        "valid_from": "2024-03-01",
+        "valid_to": "2024-01-01",
+    }
+    response = client.post("/api/v1/point-rules/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"cap_points", "valid_to"}
+    payload.update(cap_points="5", valid_to=None)
+    created = client.post("/api/v1/point-rules/", payload, content_type="application/json")
+    assert created.status_code == 201, created.content
+    edited = client.patch(
+        f"/api/v1/point-rules/{created.json()['id']}/",
+        {"cap_period": ""},
+        content_type="application/json",
+    )
+    assert edited.status_code == 400 and "cap_period" in edited.json()
