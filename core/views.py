@@ -34,13 +34,12 @@ def home(request):
 def _points_cards(user) -> dict:
     """Open 约谈 tasks for staff and leaders; the forms waiting for an evaluator."""
     from scoring.choices import RoundStatus
-    from scoring.selectors import assignments_of, follow_ups_visible_to
+    from scoring.selectors import assignments_of
+    from scoring.selectors.periods import open_follow_ups
 
     cards: dict = {}
     if has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER):
-        open_tasks = follow_ups_visible_to(user).filter(status="open").order_by("due_on", "id")
-        cards["follow_ups"] = list(open_tasks[:10])
-        cards["follow_ups_count"] = open_tasks.count()
+        cards["follow_ups"] = list(open_follow_ups(user)[:10])
     pending = assignments_of(user).filter(status="pending", round__status=RoundStatus.OPEN)
     cards["pending_evaluations"] = pending.count()
     return cards

@@ -8,6 +8,7 @@ Production overrides live in `production.py`, test overrides in `test.py`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -137,6 +138,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "import-jobs-expire": {"task": "core.tasks.import_jobs_expire_task", "schedule": 3600},
+    "periods-close-due": {
+        "task": "scoring.tasks.periods_close_due_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 CACHES = {
@@ -177,6 +182,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "cadres.choices.UnitKind",
         "RuleCategoryEnum": "scoring.choices.RuleCategory",
         "EntryKindEnum": "scoring.choices.EntryKind",
+        "RoundKindEnum": "scoring.choices.RoundKind",
+        "RoundStatusEnum": "scoring.choices.RoundStatus",
     },
 }
 

@@ -1,8 +1,12 @@
 """Read side of publication: periods, the published tables, objections and follow-ups, each
 scoped like everything else (a cadre sees only their own line)."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
 
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import Role, has_role, is_admin
@@ -38,12 +42,37 @@ def period_list(user) -> QuerySet[ScoringPeriod]:
         periods_visible_to(user)
         .select_related("unit")
         .annotate(
-            open_objections=Count("objections", filter=Q(objections__status="open")),
+            # distinct: the two joins multiply each other's rows
+            open_objections=Count(
+                "objections", filter=Q(objections__status=Objection.Status.OPEN), distinct=True
+            ),
             open_follow_ups=Count(
                 "follow_ups", filter=Q(follow_ups__status=FollowUp.Status.OPEN), distinct=True
             ),
         )
     )
+
+
+def period_population(period: ScoringPeriod) -> QuerySet[Cadre]:
+    """Who a period ranks: the serving cadres of its unit and the units below it."""
+    return Cadre.objects.filter(period.unit.subtree_q("unit__"), status=CadreStatus.ACTIVE)
+
+
+def period_preview(period: ScoringPeriod, *, cadre_ids=None) -> list:
+    """The standings the period would publish now, live from the ledger (ranked over the
+    whole population; `cadre_ids` only narrows the rows returned)."""
+    from scoring.selectors.standings import previous_period, standings_of
+
+    rows = standings_of(
+        period_population(period),
+        start=period.start,
+        end=period.end,
+        previous=previous_period(period.start, period.end),
+    )
+    if cadre_ids is not None:
+        wanted = set(cadre_ids)
+        rows = [row for row in rows if row.pk in wanted]
+    return rows
 
 
 def published_table(period: ScoringPeriod, user) -> QuerySet[PeriodStanding]:
@@ -80,4 +109,16 @@ def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
         return FollowUp.objects.none()
     return FollowUp.objects.filter(cadre__in=cadres_visible_to(user)).select_related(
         "period", "cadre", "cadre__unit"
+    )
+
+
+def open_follow_ups(user, *, today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """Open 约谈 tasks in `user`'s scope, soonest due first, each marked `overdue` (for the
+    follow-up list and the staff home page)."""
+    today = today or timezone.localdate()
+    return (
+        follow_ups_visible_to(user)
+        .filter(status=FollowUp.Status.OPEN)
+        .annotate(overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
+        .order_by("due_on", "id")
     )

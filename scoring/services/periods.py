@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from scoring.choices import PeriodStatus
 from scoring.models import FollowUp, Objection, PeriodStanding, PointEntry, ScoringPeriod
@@ -83,7 +82,9 @@ def period_create(
 
 
 def _population(period: ScoringPeriod):
-    return Cadre.objects.filter(period.unit.subtree_q("unit__"), status=CadreStatus.ACTIVE)
+    from scoring.selectors.periods import period_population
+
+    return period_population(period)
 
 
 def _snapshot(period: ScoringPeriod) -> int:
@@ -120,10 +121,15 @@ def _snapshot(period: ScoringPeriod) -> int:
 
 @transaction.atomic
 def period_publish(
-    *, period: ScoringPeriod, actor, today: datetime.date | None = None
+    *,
+    period: ScoringPeriod,
+    actor,
+    window_days: int | None = None,
+    today: datetime.date | None = None,
 ) -> ScoringPeriod:
     """Publish the standings: the table is written from the ledger and shown to each cadre
-    (their own line) until the window's last working day."""
+    (their own line) until the window's last working day. `window_days` overrides the
+    period's window (working days) when given."""
     today = _today(today)
     period = _lock(period)
     if period.status != PeriodStatus.OPEN:
@@ -132,6 +138,10 @@ def period_publish(
         raise ValidationError(
             {"status": _("积分周期%(end)s结束后才能公示。") % {"end": period.end.isoformat()}}
         )
+    if window_days is not None:
+        if not 1 <= window_days <= 30:
+            raise ValidationError({"window_days": _("公示期应为1至30个工作日。")})
+        period.window_days = window_days
     _snapshot(period)
     period.status = PeriodStatus.PUBLISHED
     period.published_at = timezone.now()
@@ -248,6 +258,7 @@ def objection_file(
 ) -> Objection:
     """A cadre objects to their published points, within the window."""
     today = _today(today)
+    period = _lock(period)  # a close waits for this objection, or this sees the close
     text = text.strip()
     errors = {}
     if not text:
@@ -279,10 +290,16 @@ def objection_answer(
     """Answer an objection. When it holds, either reverse the entry objected to or adjust
     the cadre's points for the period (dated on its last day); the published table is then
     recomputed so the cadre sees the corrected figures."""
+    # The period first (as close and refresh do): two answers at once must not rewrite the
+    # published table side by side.
+    period = _lock(ScoringPeriod(pk=objection.period_id))
+    # of=self: the entry is on the nullable side of an outer join, which PostgreSQL won't lock.
     objection = (
-        Objection.objects.select_for_update().select_related("period", "entry").get(pk=objection.pk)
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("entry")
+        .get(pk=objection.pk)
     )
-    period = objection.period
+    objection.period = period
     answer = answer.strip()
     errors = {}
     if objection.status != Objection.Status.OPEN:
