@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from cadres import api as cadres_api
 from core.api.auth import TokenView
 from scoring import api as scoring_api
+from scoring.api_evaluations import EvaluationRoundViewSet
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -14,6 +15,7 @@ router.register("cohorts", cadres_api.CohortViewSet, basename="cohort")
 router.register("enrolments", cadres_api.EnrolmentViewSet, basename="enrolment")
 router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rule")
 router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
+router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import is_admin
@@ -204,7 +204,14 @@ def assignments_of(user) -> QuerySet[EvaluationAssignment]:
         EvaluationAssignment.objects.filter(evaluator=user)
         .exclude(round__status=RoundStatus.DRAFT)
         .select_related("round", "cadre", "cadre__unit")
-        .order_by("round__status", "status", "round__closes_on", "cadre__name_pinyin")
+        .order_by(
+            Case(When(round__status=RoundStatus.OPEN, then=Value(0)), default=Value(1)),
+            Case(When(status=EvaluationAssignment.Status.PENDING, then=Value(0)), default=Value(1)),
+            "round__closes_on",
+            "round_id",
+            "cadre__name_pinyin",
+            "pk",
+        )
     )
 
 

@@ -22,6 +22,8 @@ def entries_visible_to(user) -> QuerySet[PointEntry]:
     """Ledger rows of the cadres `user` may see. A cadre sees their own entries only in
     periods that have been published to them (公示); staff and administrators see
     everything in their scope as it is recorded."""
+    if not getattr(user, "is_authenticated", False):
+        return PointEntry.objects.none()
     entries = PointEntry.objects.filter(cadre__in=cadres_visible_to(user))
     if has_role(user, Role.ADMIN, Role.STAFF):
         return entries

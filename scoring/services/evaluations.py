@@ -189,6 +189,11 @@ def assignments_add(*, round_: EvaluationRound, cadres, evaluators, group: str, 
         errors["cadres"] = _("请选择被评价干部。")
     if not evaluators:
         errors["evaluators"] = _("请选择评价人。")
+    unable = [e for e in evaluators if not _may_evaluate(e)]
+    if unable:
+        errors["evaluators"] = _("%(names)s 的账号已停用或只有干部角色，无法填写评价表。") % {
+            "names": "、".join(str(e) for e in unable)
+        }
     outside = {c.pk for c in cadres} - set(
         round_population(round_).filter(pk__in=[c.pk for c in cadres]).values_list("pk", flat=True)
     )
@@ -205,6 +210,13 @@ def assignments_add(*, round_: EvaluationRound, cadres, evaluators, group: str, 
     before = round_.assignments.count()
     EvaluationAssignment.objects.bulk_create(rows, ignore_conflicts=True)
     return round_.assignments.count() - before
+
+
+def _may_evaluate(user) -> bool:
+    """Evaluation forms open for active accounts with a role other than cadre alone."""
+    from core.roles import roles_of
+
+    return user.is_active and bool(roles_of(user) - {"cadre"})
 
 
 @transaction.atomic

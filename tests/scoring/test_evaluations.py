@@ -543,9 +543,20 @@ def test_revising_a_form_replaces_its_scores(town, cadres, open_assignment):
 
 
 def test_assignments_skip_self_rating_and_are_idempotent(world, town, cadres):
+    from core.roles import role_group
+
     round_ = make_round(town)
     other = evaluator()
-    evaluators = [world["users"]["cadre"], other]  # the first is 张伟's own account
+    colleague = world["users"]["cadre"]  # 张伟's own account, also a colleague evaluator
+    with pytest.raises(ValidationError) as refused:  # a cadre-only account cannot fill forms
+        services.assignments_add(
+            round_=round_, cadres=[cadres["bystander"]], evaluators=[colleague], group=COLLEAGUE,
+            actor=None,
+        )  # fmt: skip
+    assert "evaluators" in refused.value.message_dict
+    colleague.groups.add(role_group("evaluator"))
+    colleague._qingmiao_roles = None
+    evaluators = [colleague, other]
     added = services.assignments_add(
         round_=round_,
         cadres=[cadres["self"], cadres["bystander"]],
