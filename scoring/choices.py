@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RuleCategory(models.TextChoices):
@@ -35,10 +36,10 @@ class Dimension(models.TextChoices):  # 多维评价的六个维度
 
 
 class EvaluatorGroup(models.TextChoices):
-    LEADER = "leader", _("领导")
-    COLLEAGUE = "colleague", _("同事")
-    MENTOR = "mentor", _("导师")
-    PUBLIC = "public", _("群众")
+    LEADER = "leader", pgettext_lazy("evaluator group", "领导")
+    COLLEAGUE = "colleague", pgettext_lazy("evaluator group", "同事")
+    MENTOR = "mentor", pgettext_lazy("evaluator group", "导师")
+    PUBLIC = "public", pgettext_lazy("evaluator group", "群众")
 
 
 class RoundKind(models.TextChoices):

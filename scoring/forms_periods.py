@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cadres.models import Unit
 from core.forms import BootstrapMixin
@@ -15,9 +15,9 @@ from scoring.services.ledger import period_bounds
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 PRESETS = {
-    "month": _lazy("上月"),
-    "quarter": _lazy("上季度"),
-    "year": _lazy("上年度"),
+    "month": gettext_lazy("上月"),
+    "quarter": gettext_lazy("上季度"),
+    "year": gettext_lazy("上年度"),
 }
 
 
@@ -42,33 +42,33 @@ def preset_initial(key: str, today: datetime.date) -> dict:
 
 
 class PeriodForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_lazy("名称"), max_length=100)
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
     unit = forms.ModelChoiceField(
-        label=_lazy("公示范围"),
+        label=gettext_lazy("公示范围"),
         queryset=Unit.objects.none(),
-        help_text=_lazy("该单位及下级单位的在职干部一起排名。"),
+        help_text=gettext_lazy("该单位及下级单位的在职干部一起排名。"),
     )
-    start = forms.DateField(label=_lazy("开始日期"), widget=DATE_INPUT)
-    end = forms.DateField(label=_lazy("结束日期"), widget=DATE_INPUT)
+    start = forms.DateField(label=gettext_lazy("开始日期"), widget=DATE_INPUT)
+    end = forms.DateField(label=gettext_lazy("结束日期"), widget=DATE_INPUT)
     window_days = forms.IntegerField(
-        label=_lazy("公示期（工作日）"), min_value=1, max_value=30, initial=5
+        label=gettext_lazy("公示期（工作日）"), min_value=1, max_value=30, initial=5
     )
     low_score_threshold = forms.DecimalField(
-        label=_lazy("约谈分数线"),
+        label=gettext_lazy("约谈分数线"),
         max_digits=8,
         decimal_places=2,
         required=False,
-        help_text=_lazy("总分低于此分的干部在关闭时生成约谈任务；留空不按分数线。"),
+        help_text=gettext_lazy("总分低于此分的干部在关闭时生成约谈任务；留空不按分数线。"),
     )
     bottom_percent = forms.IntegerField(
-        label=_lazy("末位比例（%）"),
+        label=gettext_lazy("末位比例（%）"),
         min_value=0,
         max_value=100,
         initial=10,
-        help_text=_lazy("排名在末位该比例内的干部生成约谈任务；0表示不按比例。"),
+        help_text=gettext_lazy("排名在末位该比例内的干部生成约谈任务；0表示不按比例。"),
     )
     follow_up_days = forms.IntegerField(
-        label=_lazy("约谈完成期限（天）"), min_value=1, max_value=365, initial=30
+        label=gettext_lazy("约谈完成期限（天）"), min_value=1, max_value=365, initial=30
     )
 
     def __init__(self, *args, units, **kwargs):
@@ -78,19 +78,21 @@ class PeriodForm(BootstrapMixin, forms.Form):
 
 
 class PublishForm(BootstrapMixin, forms.Form):
-    window_days = forms.IntegerField(label=_lazy("公示期（工作日）"), min_value=1, max_value=30)
+    window_days = forms.IntegerField(
+        label=gettext_lazy("公示期（工作日）"), min_value=1, max_value=30
+    )
 
 
 class ObjectionForm(BootstrapMixin, forms.Form):
     entry = forms.ModelChoiceField(
-        label=_lazy("涉及明细"),
+        label=gettext_lazy("涉及明细"),
         queryset=PointEntry.objects.none(),
         required=False,
-        empty_label=_lazy("（不针对某一笔明细）"),
-        help_text=_lazy("如对某一笔积分有异议，请选择该笔明细。"),
+        empty_label=gettext_lazy("（不针对某一笔明细）"),
+        help_text=gettext_lazy("如对某一笔积分有异议，请选择该笔明细。"),
     )
     text = forms.CharField(
-        label=_lazy("异议内容"),
+        label=gettext_lazy("异议内容"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -110,23 +112,23 @@ class ObjectionAnswerForm(BootstrapMixin, forms.Form):
     NONE, REVERSE, ADJUST = "none", "reverse", "adjust"
 
     answer = forms.CharField(
-        label=_lazy("答复意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("答复意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     correction = forms.ChoiceField(
-        label=_lazy("更正方式"),
+        label=gettext_lazy("更正方式"),
         choices=[
-            (NONE, _lazy("不更正（异议不成立或无需调整）")),
-            (REVERSE, _lazy("冲销所涉明细")),
-            (ADJUST, _lazy("调整分值")),
+            (NONE, gettext_lazy("不更正（异议不成立或无需调整）")),
+            (REVERSE, gettext_lazy("冲销所涉明细")),
+            (ADJUST, gettext_lazy("调整分值")),
         ],
         initial=NONE,
     )
     adjust_points = forms.DecimalField(
-        label=_lazy("调整分值"),
+        label=gettext_lazy("调整分值"),
         max_digits=8,
         decimal_places=2,
         required=False,
-        help_text=_lazy("选择“调整分值”时填写，可为负数；记入该期最后一天。"),
+        help_text=gettext_lazy("选择“调整分值”时填写，可为负数；记入该期最后一天。"),
     )
 
     def clean(self):
@@ -146,14 +148,16 @@ class ObjectionAnswerForm(BootstrapMixin, forms.Form):
 
 class FollowUpPlanForm(BootstrapMixin, forms.Form):
     improvement_plan = forms.CharField(
-        label=_lazy("改进计划"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("改进计划"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    due_on = forms.DateField(label=_lazy("完成期限"), widget=DATE_INPUT)
+    due_on = forms.DateField(label=gettext_lazy("完成期限"), widget=DATE_INPUT)
 
 
 class FollowUpCompleteForm(BootstrapMixin, forms.Form):
-    talked_on = forms.DateField(label=_lazy("约谈日期"), widget=DATE_INPUT)
-    outcome = forms.CharField(label=_lazy("约谈情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    talked_on = forms.DateField(label=gettext_lazy("约谈日期"), widget=DATE_INPUT)
+    outcome = forms.CharField(
+        label=gettext_lazy("约谈情况"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     improvement_plan = forms.CharField(
-        label=_lazy("改进计划"), widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("改进计划"), widget=forms.Textarea(attrs={"rows": 4})
     )
