@@ -218,3 +218,11 @@ def test_published_standings_api_shows_a_cadre_only_their_line(world, client, la
     )
     client.force_login(world["users"]["staff"])
     assert client.get(f"/api/v1/scoring-periods/{other.pk}/standings/").status_code == 404
+
+
+def test_the_profile_links_to_the_cadres_points(world, client):
+    mentee = world["cadres"]["mentee"]
+    client.force_login(world["users"]["mentor"])
+    body = client.get(f"/cadres/{mentee.pk}/").content.decode()
+    assert f'href="/points/cadres/{mentee.pk}/"' in body
+    assert client.get(f"/points/cadres/{mentee.pk}/").status_code == 200
