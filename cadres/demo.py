@@ -19,6 +19,7 @@ from core.models import User
 from core.roles import GROUP_NAMES, Role, role_group
 from mentoring.choices import MentorType, PairingRole
 from mentoring.models import Mentor, Pairing
+from scoring.demo import seed_points
 
 DEMO_PASSWORD = "qingmiao-demo"  # noqa: S105  (printed by the demo command; never production)
 TOWN = "金城镇"
@@ -125,8 +126,9 @@ def seed_demo(
     if Unit.objects.filter(name=TOWN, depth=1).exists():
         raise RuntimeError("demo data already present")
     # Everything is dated from 1 January of the current year, so one seed gives the same
-    # data all year while ages stay realistic as the years pass.
-    today = (today or timezone.localdate()).replace(month=1, day=1)
+    # data all year while ages stay realistic as the years pass (points: up to the day).
+    day = today or timezone.localdate()
+    today = day.replace(month=1, day=1)
     rng = random.Random(seed)
 
     town = services.unit_create(name=TOWN, kind=choices.UnitKind.TOWN)
@@ -278,6 +280,7 @@ def seed_demo(
         mentor_user=users["mentor"],
         today=today,
     )
+    seed_points(cadres=created, town=town, users=users, seed=seed, today=day)
     return DemoSummary(
         units=Unit.objects.count(),
         cadres=len(created),

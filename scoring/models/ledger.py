@@ -41,7 +41,8 @@ class PointRule(TimeStampedModel):  # 积分规则
         constraints = [
             models.CheckConstraint(
                 condition=Q(cap_period="", cap_points__isnull=True)
-                | (~Q(cap_period="") & Q(cap_points__gt=0)),
+                # NULL > 0 is not false in SQL: say "not null" so a period without points fails.
+                | (~Q(cap_period="") & Q(cap_points__isnull=False, cap_points__gt=0)),
                 name="point_rule_cap_pairs",
             ),
             models.CheckConstraint(
@@ -113,7 +114,14 @@ class PointEntry(models.Model):  # 积分明细
         verbose_name = _("积分明细")
         verbose_name_plural = _("积分明细")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["cadre", "occurred_on"], name="point_entry_cadre_day")]
+        indexes = [
+            # Covering: a cadre's points over a period come from the index alone (standings).
+            models.Index(
+                fields=["cadre", "occurred_on"],
+                include=["points"],
+                name="point_entry_cadre_day_pts",
+            )
+        ]
         constraints = [
             # One award per (event kind, source, rule): reporting an event twice awards once.
             models.UniqueConstraint(

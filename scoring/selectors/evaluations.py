@@ -145,6 +145,7 @@ def round_list(user) -> QuerySet[EvaluationRound]:
             submitted=Count("assignments", filter=submitted),
             rated_cadres=Count("assignments__cadre", distinct=True),
         )
+        .order_by("-period_end", "-id")
     )
 
 

@@ -50,6 +50,7 @@ def period_list(user) -> QuerySet[ScoringPeriod]:
                 "follow_ups", filter=Q(follow_ups__status=FollowUp.Status.OPEN), distinct=True
             ),
         )
+        .order_by("-end", "-id")
     )
 
 

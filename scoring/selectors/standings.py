@@ -1,20 +1,28 @@
-"""Standings (积分排名): totals per cadre and period, ranks and percentile, in one SQL
-statement (aggregates and window functions, no Python loops over entries)."""
+"""Standings (积分排名): totals per cadre and period, ranks and percentile. The ledger is summed
+in SQL (never a Python loop over entries); the ranks come from one pass over the cadres."""
 
 import datetime
 import json
-from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
+from cadres.choices import CadreStatus, EnrolmentStatus
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
 
+CENT = Decimal("0.01")
 
-@dataclass(frozen=True)
-class Standing:
+
+class Standing(NamedTuple):
+    """One line of the standings. A named tuple: the cheapest object to build ten thousand
+    times per request."""
+
     pk: int
     name: str
     unit_id: int
@@ -52,14 +60,60 @@ def standings(
     """The standings of the serving cadres `user` may see (or of one cohort of them): staff
     and leaders rank their own subtree. A published period's table, which ranks the whole
     period scope, comes from `published_standings` instead."""
-    from cadres.choices import CadreStatus, EnrolmentStatus
-
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
     if cohort_id is not None:
         cadres = cadres.filter(
             enrolments__cohort_id=cohort_id, enrolments__status=EnrolmentStatus.ACTIVE
         )
     return standings_of(cadres, start=start, end=end, previous=previous)
+
+
+def _sums_join(
+    start: datetime.date,
+    end: datetime.date,
+    previous: tuple[datetime.date, datetime.date] | None,
+    *,
+    per_cadre: bool,
+) -> tuple[str, list]:
+    """The join that brings each cadre `c` their total (and previous total) from the ledger,
+    both from one pass over the entries of the period and the trend period before it.
+
+    Grouped: the period's entries summed per cadre by a hash aggregate, as a bare SUM … GROUP
+    BY does, and the sums joined to the cadres. Per cadre (PostgreSQL, with a trend period):
+    each cadre's entries of both periods read where they lie together, in the covering index
+    on (cadre, day) with the points, and split into the two totals (LATERAL). Measured on
+    10,000 cadres and 1,000,000 entries (bench/standings.py), grouping is the cheaper for one
+    period, and walking each cadre's index range for two periods (a hash table of two sums
+    per cadre costs half as much again as the bare SUM)."""
+    if previous is None:
+        columns, params = "SUM(points) AS total", []
+        low, high = start, end
+    elif previous[1] + datetime.timedelta(days=1) == start:  # the usual case: just before
+        columns = (
+            "SUM(points) FILTER (WHERE occurred_on >= %s) AS total, "
+            "SUM(points) FILTER (WHERE occurred_on < %s) AS previous_total"
+        )
+        params, low, high = [start, start], previous[0], end
+    else:
+        columns = (
+            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS total, "
+            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS previous_total"
+        )
+        params = [start, end, *previous]
+        low, high = min(start, previous[0]), max(end, previous[1])
+    params += [low, high]
+    # Only fixed SQL fragments go into the statement; every value is a parameter.
+    if per_cadre:
+        lateral = f"LEFT JOIN LATERAL (SELECT {columns} FROM scoring_pointentry "  # noqa: S608
+        return (
+            f"{lateral}WHERE cadre_id = c.id AND occurred_on BETWEEN %s AND %s) s ON TRUE",
+            params,
+        )
+    grouped = f"LEFT JOIN (SELECT cadre_id, {columns} FROM scoring_pointentry "  # noqa: S608
+    return (
+        f"{grouped}WHERE occurred_on BETWEEN %s AND %s GROUP BY cadre_id) s ON s.cadre_id = c.id",
+        params,
+    )
 
 
 def standings_of(
@@ -71,83 +125,127 @@ def standings_of(
     profile: bool = False,
 ) -> list[Standing]:
     """Each cadre of `cadres` with their total for the period, the previous period's total,
-    rank overall, within their unit and within their cohort (ties share a rank), percentile,
-    and with `profile` the six-dimension scores of their latest evaluation in the period.
+    rank overall, within their unit and within their cohort (ties share a rank, as SQL's
+    RANK()), percentile (as PERCENT_RANK()), and with `profile` the six-dimension scores of
+    their latest evaluation in the period.
 
-    The period's entries are summed once per cadre (GROUP BY, the same work as a bare SUM),
-    joined to the cadres, and ranked with window functions. A cadre's cohort is the one of
-    their latest active enrolment.
+    One query whatever the number of cadres: it sums each cadre's entries of the period
+    (reading the rows a bare SUM … GROUP BY reads, see `_sums_join`), joins each cadre's
+    cohort (the one of their latest active enrolment) and sorts the cadres by total. The
+    ranks and the percentile come from one pass over the sorted rows: window functions
+    would sort every cadre three more times.
+    `cadres` must not repeat a cadre (a filter across a to-many relation that may match
+    twice needs `.distinct()`).
     """
-    scope_sql, scope_params = cadres.values("pk").query.sql_with_params()
-    if previous is None:
-        # One period: a plain range the (cadre, occurred_on) index and a bare SUM would use.
-        sums = "SUM(points) AS total, NULL AS previous_total"
-        where, sum_params, where_params = "occurred_on BETWEEN %s AND %s", [], [start, end]
-    else:
-        sums = (
-            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS total, "
-            "SUM(points) FILTER (WHERE occurred_on BETWEEN %s AND %s) AS previous_total"
+    try:
+        scope_sql, scope_params = (
+            cadres.order_by()
+            .values("id", "name", "name_pinyin", "unit_id", unit_name=F("unit__full_name"))
+            .query.sql_with_params()
         )
-        where = "occurred_on BETWEEN %s AND %s OR occurred_on BETWEEN %s AND %s"
-        sum_params = [start, end, *previous]
-        where_params = [start, end, *previous]
+    except EmptyResultSet:  # e.g. `Cadre.objects.none()` for a user without a role
+        return []
+    postgres = connection.vendor == "postgresql"
+    sums_join, sums_params = _sums_join(
+        start, end, previous, per_cadre=postgres and previous is not None
+    )
+    columns, joins, params = ["COALESCE(s.total, 0)"], "", [*scope_params, *sums_params]
+    if previous is not None:
+        columns.append("COALESCE(s.previous_total, 0)")
     if profile:
-        profile_sql = """(
-            SELECT r.dimension_scores FROM scoring_evaluationresult r
-            JOIN scoring_evaluationround er ON er.id = r.round_id
-            WHERE r.cadre_id = c.id AND er.period_end BETWEEN %s AND %s
-            ORDER BY er.period_end DESC, r.id DESC LIMIT 1)"""
-        profile_params = [start, end]
+        columns.append("p.dimension_scores")
+        joins = """
+            LEFT JOIN (
+                SELECT r.cadre_id, r.dimension_scores,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY r.cadre_id ORDER BY er.period_end DESC, r.id DESC
+                       ) AS latest
+                FROM scoring_evaluationresult r
+                JOIN scoring_evaluationround er ON er.id = r.round_id
+                WHERE er.period_end BETWEEN %s AND %s
+            ) p ON p.cadre_id = c.id AND p.latest = 1"""
+        params += [start, end]
+    if postgres:
+        cohorts = """SELECT DISTINCT ON (cadre_id) cadre_id, cohort_id FROM cadres_enrolment
+            WHERE status = %s ORDER BY cadre_id, joined_on DESC, id DESC"""
     else:
-        profile_sql, profile_params = "NULL", []
+        cohorts = """SELECT cadre_id, cohort_id FROM (SELECT cadre_id, cohort_id, ROW_NUMBER()
+            OVER (PARTITION BY cadre_id ORDER BY joined_on DESC, id DESC) AS n
+            FROM cadres_enrolment WHERE status = %s) latest WHERE n = 1"""
+    params.append(EnrolmentStatus.ACTIVE)
+    if postgres:
+        # The total as a double orders exactly like the numeric (sums of cents, far fewer
+        # than 15 digits), and most comparisons are ties, which a double settles faster.
+        # Pinyin keys are lower-case ASCII: byte order is alphabetical order, and it spares
+        # the locale's string comparison.
+        order = 'CAST(COALESCE(s.total, 0) AS DOUBLE PRECISION) DESC, c.name_pinyin COLLATE "C"'
+    else:  # SQLite's sums are floats: 0.1 + 0.2 ties with 0.3 once rounded to cents
+        order = "ROUND(COALESCE(s.total, 0), 2) DESC, c.name_pinyin"
     sql = f"""
-        WITH sums AS (
-            SELECT cadre_id, {sums}
-            FROM scoring_pointentry
-            WHERE {where}
-            GROUP BY cadre_id
-        ),
-        scored AS (
-            SELECT c.id, c.name, c.name_pinyin, c.unit_id, u.full_name,
-                   COALESCE(s.total, 0) AS total, s.previous_total,
-                   (SELECT e.cohort_id FROM cadres_enrolment e
-                    WHERE e.cadre_id = c.id AND e.status = 'active'
-                    ORDER BY e.joined_on DESC, e.id DESC LIMIT 1) AS cohort_id,
-                   {profile_sql} AS dimension_scores
-            FROM cadres_cadre c
-            JOIN cadres_unit u ON u.id = c.unit_id
-            LEFT JOIN sums s ON s.cadre_id = c.id
-            WHERE c.id IN ({scope_sql})
-        )
-        SELECT id, name, unit_id, full_name, total, previous_total,
-               RANK() OVER (ORDER BY total DESC),
-               RANK() OVER (PARTITION BY unit_id ORDER BY total DESC),
-               PERCENT_RANK() OVER (ORDER BY total),
-               cohort_id,
-               RANK() OVER (PARTITION BY cohort_id ORDER BY total DESC),
-               dimension_scores
-        FROM scored
-        ORDER BY 7, name_pinyin, id
+        SELECT c.id, c.name, c.unit_id, c.unit_name, e.cohort_id, {", ".join(columns)}
+        FROM ({scope_sql}) c
+        {sums_join}{joins}
+        LEFT JOIN ({cohorts}) e ON e.cadre_id = c.id
+        ORDER BY {order}, c.id
     """  # noqa: S608  (only fixed SQL fragments and the ORM's parameterised subquery)
-    params = [*sum_params, *where_params, *profile_params, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    has_previous = previous is not None
-    return [
-        Standing(
-            pk=r[0],
-            name=r[1],
-            unit_id=r[2],
-            unit_name=r[3],
-            total=Decimal(r[4]),
-            previous_total=Decimal(r[5] or 0) if has_previous else None,
-            overall_rank=r[6],
-            unit_rank=r[7],
-            percentile=float(r[8]),
-            cohort_id=r[9],
-            cohort_rank=r[10] if r[9] is not None else None,
-            dimension_scores=json.loads(r[11]) if isinstance(r[11], str) else r[11],
-        )
-        for r in rows
-    ]
+    if not postgres:  # SQLite sums decimals as floats
+        sums = 7 if previous is not None else 6
+        rows = [(*row[:5], *map(_decimal, row[5:sums]), *row[sums:]) for row in rows]
+    return _ranked(rows, previous=previous is not None, profile=profile)
+
+
+def _ranked(rows: list[tuple], *, previous: bool, profile: bool) -> list[Standing]:
+    """Rows (id, name, unit, unit name, cohort, total[, previous total][, profile]) sorted by
+    total, highest first → `Standing`s. Ties share the rank of the first of them, as RANK()
+    gives; the percentile is the share of the others with a lower total, as PERCENT_RANK()
+    over the ascending totals gives (0 for a lone cadre)."""
+    n = len(rows)
+    below = max(n - 1, 1)
+    unit_before: dict[int, int] = {}  # cadres of the unit with a higher total
+    cohort_before: dict[int, int] = {}
+    unit_count, cohort_count = unit_before.get, cohort_before.get
+    standings = []
+    append, make = standings.append, tuple.__new__
+    ranked = 0
+    for total, tied in groupby(rows, itemgetter(5)):
+        tied = list(tied)
+        rank = ranked + 1
+        ranked += len(tied)
+        percentile = (n - ranked) / below
+        for row in tied:
+            unit_id, cohort = row[2], row[4]
+            scores = row[-1] if profile else None
+            append(
+                make(
+                    Standing,
+                    (
+                        row[0],
+                        row[1],
+                        unit_id,
+                        row[3],
+                        total,
+                        row[6] if previous else None,
+                        rank,
+                        unit_count(unit_id, 0) + 1,
+                        percentile,
+                        cohort,
+                        None if cohort is None else cohort_count(cohort, 0) + 1,
+                        json.loads(scores) if isinstance(scores, str) else scores,
+                    ),
+                )
+            )
+        for row in tied:  # counted once the tie is over: tied cadres share their rank
+            unit_before[row[2]] = unit_count(row[2], 0) + 1
+            if row[4] is not None:
+                cohort_before[row[4]] = cohort_count(row[4], 0) + 1
+    return standings
+
+
+def _decimal(value) -> Decimal | None:
+    """SQLite sums decimals as floats (or integers): back to cents."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(CENT)

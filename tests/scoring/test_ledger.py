@@ -241,3 +241,9 @@ def test_concurrent_awards_keep_caps_and_totals_exact():
     assert errors == []
     assert PointEntry.objects.filter(cadre=cadre).count() == 8
     assert points_total(cadre=cadre, start=day, end=day) == D("10")
+
+
+def test_the_database_refuses_a_cap_period_without_cap_points(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rule(cap_period="month", cap_points=None)
+    assert not PointRule.objects.exists()
