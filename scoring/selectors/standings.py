@@ -1,11 +1,9 @@
-"""Standings (积分排名): totals per cadre and period, ranks and percentile. The ledger is summed
-in SQL (never a Python loop over entries); the ranks come from one pass over the cadres."""
+"""Standings (积分排名): totals per cadre and period, ranks and percentile, in one SQL statement
+(aggregates and window functions; no Python loop over entries or cadres)."""
 
 import datetime
 import json
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -131,9 +129,10 @@ def standings_of(
 
     One query whatever the number of cadres: it sums each cadre's entries of the period
     (reading the rows a bare SUM … GROUP BY reads, see `_sums_join`), joins each cadre's
-    cohort (the one of their latest active enrolment) and sorts the cadres by total. The
-    ranks and the percentile come from one pass over the sorted rows: window functions
-    would sort every cadre three more times.
+    cohort (the one of their latest active enrolment) and ranks with window functions. The
+    percentile is PERCENT_RANK() over ascending totals, computed from the descending window
+    the overall rank already sorts by (the share of the others with a lower total), so the
+    cadres are sorted once for rank and percentile.
     `cadres` must not repeat a cadre (a filter across a to-many relation that may match
     twice needs `.distinct()`).
     """
@@ -176,72 +175,56 @@ def standings_of(
     if postgres:
         # The total as a double orders exactly like the numeric (sums of cents, far fewer
         # than 15 digits), and most comparisons are ties, which a double settles faster.
-        # Pinyin keys are lower-case ASCII: byte order is alphabetical order, and it spares
-        # the locale's string comparison.
-        order = 'CAST(COALESCE(s.total, 0) AS DOUBLE PRECISION) DESC, c.name_pinyin COLLATE "C"'
+        # Pinyin keys are lower-case ASCII: byte order is alphabetical order.
+        key = "CAST(COALESCE(s.total, 0) AS DOUBLE PRECISION)"
+        pinyin = 'c.name_pinyin COLLATE "C"'
     else:  # SQLite's sums are floats: 0.1 + 0.2 ties with 0.3 once rounded to cents
-        order = "ROUND(COALESCE(s.total, 0), 2) DESC, c.name_pinyin"
+        key, pinyin = "ROUND(COALESCE(s.total, 0), 2)", "c.name_pinyin"
     sql = f"""
-        SELECT c.id, c.name, c.unit_id, c.unit_name, e.cohort_id, {", ".join(columns)}
+        SELECT c.id, c.name, c.unit_id, c.unit_name, e.cohort_id, {", ".join(columns)},
+               RANK() OVER by_total,
+               RANK() OVER (PARTITION BY c.unit_id ORDER BY {key} DESC),
+               CASE WHEN e.cohort_id IS NULL THEN NULL
+                    ELSE RANK() OVER (PARTITION BY e.cohort_id ORDER BY {key} DESC) END,
+               CASE WHEN COUNT(*) OVER () > 1
+                    THEN (COUNT(*) OVER () - COUNT(*) OVER by_total) * 1.0
+                         / (COUNT(*) OVER () - 1)
+                    ELSE 0 END
         FROM ({scope_sql}) c
         {sums_join}{joins}
         LEFT JOIN ({cohorts}) e ON e.cadre_id = c.id
-        ORDER BY {order}, c.id
+        WINDOW by_total AS (ORDER BY {key} DESC)
+        ORDER BY {key} DESC, {pinyin}, c.id
     """  # noqa: S608  (only fixed SQL fragments and the ORM's parameterised subquery)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    has_previous = previous is not None
+    values = 7 if has_previous else 6  # id … total[, previous total]
     if not postgres:  # SQLite sums decimals as floats
-        sums = 7 if previous is not None else 6
-        rows = [(*row[:5], *map(_decimal, row[5:sums]), *row[sums:]) for row in rows]
-    return _ranked(rows, previous=previous is not None, profile=profile)
+        rows = [(*row[:5], *map(_decimal, row[5:values]), *row[values:]) for row in rows]
+    ranks = values + (1 if profile else 0)
+    return [
+        Standing(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[5],
+            row[6] if has_previous else None,
+            row[ranks],
+            row[ranks + 1],
+            float(row[ranks + 3]),
+            row[4],
+            row[ranks + 2],
+            _json(row[values]) if profile else None,
+        )
+        for row in rows
+    ]
 
 
-def _ranked(rows: list[tuple], *, previous: bool, profile: bool) -> list[Standing]:
-    """Rows (id, name, unit, unit name, cohort, total[, previous total][, profile]) sorted by
-    total, highest first → `Standing`s. Ties share the rank of the first of them, as RANK()
-    gives; the percentile is the share of the others with a lower total, as PERCENT_RANK()
-    over the ascending totals gives (0 for a lone cadre)."""
-    n = len(rows)
-    below = max(n - 1, 1)
-    unit_before: dict[int, int] = {}  # cadres of the unit with a higher total
-    cohort_before: dict[int, int] = {}
-    unit_count, cohort_count = unit_before.get, cohort_before.get
-    standings = []
-    append, make = standings.append, tuple.__new__
-    ranked = 0
-    for total, tied in groupby(rows, itemgetter(5)):
-        tied = list(tied)
-        rank = ranked + 1
-        ranked += len(tied)
-        percentile = (n - ranked) / below
-        for row in tied:
-            unit_id, cohort = row[2], row[4]
-            scores = row[-1] if profile else None
-            append(
-                make(
-                    Standing,
-                    (
-                        row[0],
-                        row[1],
-                        unit_id,
-                        row[3],
-                        total,
-                        row[6] if previous else None,
-                        rank,
-                        unit_count(unit_id, 0) + 1,
-                        percentile,
-                        cohort,
-                        None if cohort is None else cohort_count(cohort, 0) + 1,
-                        json.loads(scores) if isinstance(scores, str) else scores,
-                    ),
-                )
-            )
-        for row in tied:  # counted once the tie is over: tied cadres share their rank
-            unit_before[row[2]] = unit_count(row[2], 0) + 1
-            if row[4] is not None:
-                cohort_before[row[4]] = cohort_count(row[4], 0) + 1
-    return standings
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _decimal(value) -> Decimal | None:
