@@ -123,8 +123,7 @@ RoundForm.base_fields.update(
 
 
 def _account_label(user) -> str:
-    full = user.get_full_name()
-    return f"{full}（{user.username}）" if full else user.username
+    return str(user)  # 姓名（账号）, surname first
 
 
 class AssignForm(BootstrapMixin, forms.Form):

@@ -54,9 +54,14 @@ def quarterly_totals(
         (q.date() if isinstance(q, datetime.datetime) else q): total for q, total in sums.items()
     }
     series = [(quarter_label(start), sums.get(start, Decimal("0"))) for start in starts]
-    while series and series[0][1] == 0 and not any(start in sums for start in starts[:1]):
+    # Quarters before the first entry and after the last one carry no information (for a
+    # cadre, the current quarter is not published yet): show the span that has entries.
+    while series and starts[0] not in sums:
         series.pop(0)
         starts.pop(0)
+    while series and starts[-1] not in sums:
+        series.pop()
+        starts.pop()
     return series
 
 

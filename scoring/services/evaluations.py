@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.records import record_language
 from scoring.choices import Dimension, EntryKind, EvaluatorGroup, RoundStatus
 from scoring.models import (
     EvaluationAssignment,
@@ -315,7 +316,9 @@ def round_finalise(*, round_: EvaluationRound, actor) -> list[EvaluationResult]:
         .filter(pk__in=list(results))
     }
     booking = late_booking(round_.period_end)
-    formula = round_.formula()
+    with record_language():
+        formula = round_.formula()
+        composite = _("综合得分")
     entries = []
     for cadre_id, result in results.items():
         booked_on, late = booking(cadres[cadre_id].unit.path)
@@ -328,7 +331,7 @@ def round_finalise(*, round_: EvaluationRound, actor) -> list[EvaluationResult]:
                 source=f"scoring.evaluationround:{round_.pk}",
                 occurred_on=booked_on,
                 reason="；".join(
-                    filter(None, [f"{round_.name}：{_('综合得分')}{result.score}，{formula}", late])
+                    filter(None, [f"{round_.name}：{composite}{result.score}，{formula}", late])
                 )[:300],
                 author=actor,
             )

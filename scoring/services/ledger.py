@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core.records import record_language
 from scoring.choices import CapPeriod, EntryKind
 from scoring.models import PointEntry, PointRule
 
@@ -100,11 +101,12 @@ def _capped(
         allowed = min(ZERO, max(points, -rule.cap_points - used))
     if allowed == points:
         return points, ""
-    return allowed, _("已达%(period)s上限%(cap)s分（原应%(points)s分）") % {
-        "period": CapPeriod(rule.cap_period).label,
-        "cap": rule.cap_points,
-        "points": points,
-    }
+    with record_language():
+        return allowed, _("已达%(period)s上限%(cap)s分（原应%(points)s分）") % {
+            "period": CapPeriod(rule.cap_period).label,
+            "cap": rule.cap_points,
+            "points": points,
+        }
 
 
 def rules_for(kind: str, day: datetime.date):
@@ -163,8 +165,14 @@ def _booking_day(cadre: Cadre, occurred_on: datetime.date) -> tuple[datetime.dat
     return today, _late_note(occurred_on)
 
 
+def _withdrawn() -> str:
+    with record_language():
+        return _("来源记录已撤销")
+
+
 def _late_note(day: datetime.date) -> str:
-    return _("补记：发生于%(day)s，该期已关闭") % {"day": day.isoformat()}
+    with record_language():
+        return _("补记：发生于%(day)s，该期已关闭") % {"day": day.isoformat()}
 
 
 def late_booking(day: datetime.date):
@@ -198,9 +206,7 @@ def event_withdraw(*, kind: str, source, actor=None, reason: str = "") -> list[P
     reversals = []
     entries = PointEntry.objects.filter(kind=EntryKind.EVENT, event_kind=kind, source=key)
     for entry in entries.filter(reversed_by__isnull=True).select_related("cadre"):
-        reversals.append(
-            entry_reverse(entry=entry, actor=actor, reason=reason or _("来源记录已撤销"))
-        )
+        reversals.append(entry_reverse(entry=entry, actor=actor, reason=reason or _withdrawn()))
     return reversals
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core.records import record_language
 from scoring.choices import PeriodStatus
 from scoring.models import FollowUp, Objection, PeriodStanding, PointEntry, ScoringPeriod
 from scoring.services.ledger import entry_reverse, points_award
@@ -161,6 +162,11 @@ def period_refresh(*, period: ScoringPeriod, actor=None) -> int:
 
 
 def _low_scorers(period: ScoringPeriod) -> list[tuple[PeriodStanding, str]]:
+    with record_language():
+        return _low_scorers_in_record_language(period)
+
+
+def _low_scorers_in_record_language(period: ScoringPeriod) -> list[tuple[PeriodStanding, str]]:
     table = list(PeriodStanding.objects.filter(period=period).order_by("rank", "cadre_id"))
     if not table:
         return []

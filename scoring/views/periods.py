@@ -219,7 +219,7 @@ def period_publish(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, f"{form.fields['window_days'].label}：{message}")
+                messages.error(request, f"{form.fields['window_days'].label} · {message}")
         return redirect("period_detail", pk=period.pk)
     try:
         period = services.period_publish(

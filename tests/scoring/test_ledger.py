@@ -247,3 +247,17 @@ def test_the_database_refuses_a_cap_period_without_cap_points(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         rule(cap_period="month", cap_points=None)
     assert not PointRule.objects.exists()
+
+
+def test_system_written_reasons_are_stored_in_the_products_language(cadre):
+    from django.utils import translation
+
+    rule(cap_period="month", cap_points=D("3"), points=D("2"))
+    day = datetime.date(2024, 3, 5)
+    kind = "training.attendance.present"
+    with translation.override("en"):
+        services.event_record(kind=kind, cadre=cadre, occurred_on=day, source="a:1")
+        (capped,) = services.event_record(kind=kind, cadre=cadre, occurred_on=day, source="a:2")
+        (withdrawn,) = services.event_withdraw(kind=kind, source="a:2")
+    assert capped.points == D("1") and capped.reason == "已达每月上限3.00分（原应2.00分）"
+    assert withdrawn.reason == "来源记录已撤销"
