@@ -40,6 +40,7 @@ def _points_cards(user) -> dict:
     cards: dict = {}
     if has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER):
         cards["follow_ups"] = list(open_follow_ups(user)[:10])
+        cards["points_todo"] = _points_todo(user)
     pending = assignments_of(user).filter(status="pending", round__status=RoundStatus.OPEN)
     cards["pending_evaluations"] = pending.count()
     return cards
@@ -67,6 +68,24 @@ def _data_exchange(user) -> list[tuple]:
         )
         for kind in ImportJob.Kind
     ]
+
+
+def _points_todo(user) -> dict:
+    """What waits for the office in points: declarations to review, objections to answer."""
+    from scoring.models import Declaration, Objection
+    from scoring.selectors import objections_visible_to
+    from scoring.selectors.ledger import declarations_reviewable_by
+
+    return {
+        "declarations": declarations_reviewable_by(user)
+        .filter(status=Declaration.Status.PENDING)
+        .count()
+        if user.has_perm("scoring.change_declaration")
+        else 0,
+        "objections": objections_visible_to(user).filter(status=Objection.Status.OPEN).count()
+        if user.has_perm("scoring.change_objection")
+        else 0,
+    }
 
 
 def _mentee_ids(user):

@@ -315,7 +315,9 @@ def round_finalise(*, round_: EvaluationRound, actor) -> list[EvaluationResult]:
         .select_related("unit")
         .filter(pk__in=list(results))
     }
-    booking = late_booking(round_.period_end)
+    # Dated on the period's last day, or today when a round is scored before its period ends
+    # (entries are never dated in the future).
+    booking = late_booking(min(round_.period_end, timezone.localdate()))
     with record_language():
         formula = round_.formula()
         composite = _("综合得分")

@@ -226,3 +226,26 @@ def test_the_profile_links_to_the_cadres_points(world, client):
     body = client.get(f"/cadres/{mentee.pk}/").content.decode()
     assert f'href="/points/cadres/{mentee.pk}/"' in body
     assert client.get(f"/points/cadres/{mentee.pk}/").status_code == 200
+
+
+def test_staff_home_flags_declarations_and_objections_waiting(world, client, last_quarter):
+    from scoring.models import PointRule
+
+    start, end = last_quarter
+    rule = PointRule.objects.create(
+        code="XX-01", name="信息被区级采用", category="research", event_kind="writing.adopted.district",
+        points=Decimal("4"), needs_approval=True, valid_from=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    services.declaration_submit(
+        cadre=world["cadres"]["self"], rule=rule, occurred_on=start, description="政务信息",
+        actor=world["users"]["cadre"],
+    )  # fmt: skip
+    period = publish(world, start, end)
+    services.objection_file(
+        period=period, cadre=world["cadres"]["self"], text="分数有误", actor=world["users"]["cadre"]
+    )
+    client.force_login(world["users"]["staff"])
+    todo = client.get("/").context["points_todo"]
+    assert todo == {"declarations": 1, "objections": 1}
+    client.force_login(world["users"]["leader"])  # reads, does not review
+    assert client.get("/").context["points_todo"] == {"declarations": 0, "objections": 0}
