@@ -61,6 +61,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.change_objection",
         "scoring.view_followup",
         "scoring.change_followup",
+        *(
+            f"training.{a}_{m}"
+            for m in ("activity", "participant")
+            for a in ("view", "add", "change")
+        ),
     ],
     Role.LEADER: [
         *(p % "view" for p in _CADRE_DATA),
@@ -77,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_periodstanding",
         "scoring.view_objection",
         "scoring.view_followup",
+        "training.view_activity",
+        "training.view_participant",
     ],
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),
@@ -84,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationresult",
+        "training.view_activity",
+        "training.view_participant",
     ],
     Role.EVALUATOR: [],
     Role.CADRE: [
@@ -98,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_periodstanding",
         "scoring.view_objection",
         "scoring.add_objection",
+        "training.view_activity",
+        "training.view_participant",
     ],
 }
 # Administrators get every permission of the product's apps and of accounts.

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from training.models import Activity, Participant
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Read-only here: activities are organised on the training pages, whose services report
+    attendance to the points ledger."""
+
+    list_display = ["title", "type", "theme", "unit", "starts_at", "place", "hours"]
+    list_filter = ["type", "theme"]
+    search_fields = ["title", "place", "speaker"]
+    list_select_related = ["unit"]
+    readonly_fields = ["signin_secret"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["activity", "cadre", "attendance", "signed_in_at", "marked_by"]
+    list_filter = ["attendance"]
+    search_fields = ["cadre__name", "activity__title"]
+    list_select_related = ["activity", "cadre", "marked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
