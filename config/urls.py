@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cadres.urls")),
     path("", include("mentoring.urls")),
     path("", include("scoring.urls")),
+    path("", include("training.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
