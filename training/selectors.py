@@ -1,4 +1,5 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import Role, has_role, is_admin
@@ -28,12 +29,22 @@ def activities_managed_by(user) -> QuerySet[Activity]:
 
 
 def activity_list(user) -> QuerySet[Activity]:
-    """Activities with invitation and attendance counts, in one query."""
-    attended = Q(participants__attendance__in=[Attendance.PRESENT, Attendance.LATE])
+    """Activities with invitation and attendance counts. The counts are correlated subqueries
+    on the participants' activity index, so a page of 50 counts 50 activities' rows, not the
+    whole table's."""
+    participants = Participant.objects.filter(activity=OuterRef("pk")).order_by()
+    attended = participants.filter(attendance__in=[Attendance.PRESENT, Attendance.LATE])
+
+    def counted(rows):
+        return Subquery(rows.values("activity").annotate(n=Count("pk")).values("n")[:1])
+
     return (
         activities_visible_to(user)
         .select_related("unit")
-        .annotate(invited=Count("participants"), attended=Count("participants", filter=attended))
+        .annotate(
+            invited=Coalesce(counted(participants), 0),
+            attended=Coalesce(counted(attended), 0),
+        )
         .order_by("-starts_at", "-id")
     )
 
