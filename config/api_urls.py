@@ -6,6 +6,7 @@ from cadres import api as cadres_api
 from core.api.auth import TokenView
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
+from training import api as training_api
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -16,6 +17,7 @@ router.register("enrolments", cadres_api.EnrolmentViewSet, basename="enrolment")
 router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rule")
 router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
+router.register("activities", training_api.ActivityViewSet, basename="activity")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [
