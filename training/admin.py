@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from training.models import Activity, Participant
+from training.models import Activity, Feedback, Participant
 
 
 @admin.register(Activity)
@@ -30,6 +30,23 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["attendance"]
     search_fields = ["cadre__name", "activity__title"]
     list_select_related = ["activity", "cadre", "marked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["participant", "rating", "created_at"]
+    list_filter = ["rating"]
+    search_fields = ["participant__cadre__name", "participant__activity__title", "comment"]
+    list_select_related = ["participant__activity", "participant__cadre"]
 
     def has_add_permission(self, request):
         return False

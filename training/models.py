@@ -113,3 +113,24 @@ class Participant(TimeStampedModel):  # 参训人员（邀请与考勤）
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.cadre}"
+
+
+class Feedback(TimeStampedModel):  # 课程评价（参训人员）
+    participant = models.OneToOneField(
+        Participant, verbose_name=_("参训人员"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(_("评分（1–5）"))
+    comment = models.CharField(_("意见建议"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("课程评价")
+        verbose_name_plural = _("课程评价")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.rating}"

@@ -56,3 +56,15 @@ def roll(activity: Activity, user) -> QuerySet[Participant]:
         .select_related("cadre", "cadre__unit")
         .order_by("cadre__name_pinyin", "id")
     )
+
+
+def feedback_of(activity: Activity, user):
+    """Ratings and comments of an activity's attendees that `user` may see, and their mean."""
+    from django.db.models import Avg
+
+    from training.models import Feedback
+
+    rows = Feedback.objects.filter(
+        participant__activity=activity, participant__cadre__in=cadres_visible_to(user)
+    ).select_related("participant__cadre")
+    return rows, rows.aggregate(mean=Avg("rating"), count=Count("pk"))

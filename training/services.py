@@ -252,3 +252,34 @@ def cadres_of(*, cohort=None, unit=None):
     if unit is not None:
         cadres = cadres.filter(unit.subtree_q("unit__"))
     return cadres
+
+
+@transaction.atomic
+def feedback_submit(
+    *, activity: Activity, user, rating, comment: str = "", at: datetime.datetime | None = None
+):
+    """An attendee rates the activity (1–5) with an optional comment, after it has started;
+    submitting again revises it."""
+    from training.models import Feedback
+
+    at = at or timezone.now()
+    participant = (
+        Participant.objects.select_for_update().filter(activity=activity, cadre__user=user).first()
+    )
+    errors = {}
+    if participant is None or participant.attendance not in (Attendance.PRESENT, Attendance.LATE):
+        errors["rating"] = _("只有出席的人员可以评价本次活动。")
+    elif at < activity.starts_at:
+        errors["rating"] = _("活动开始后才能评价。")
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        errors.setdefault("rating", _("评分须为1到5的整数。"))
+    if errors:
+        raise ValidationError(errors)
+    feedback, _created = Feedback.objects.update_or_create(
+        participant=participant, defaults={"rating": rating, "comment": comment.strip()[:500]}
+    )
+    return feedback

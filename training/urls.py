@@ -6,6 +6,7 @@ urlpatterns = [
     path("training/", views.activity_list, name="activity_list"),
     path("training/new/", views.activity_create, name="activity_create"),
     path("training/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("training/<int:pk>/feedback/", views.activity_feedback, name="activity_feedback"),
     path("training/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("training/<int:pk>/invite/", views.activity_invite, name="activity_invite"),
     path("training/<int:pk>/candidates/", views.activity_candidates, name="activity_candidates"),

@@ -116,7 +116,45 @@ def activity_detail(request, pk: int):
         "invite_form": _invite_form(request) if manages else None,
         "window": services.signin_window(activity),
     }
+    context.update(_feedback_context(request, activity, roll))
     return render(request, "training/activity_detail.html", context)
+
+
+def _feedback_context(request, activity, roll) -> dict:
+    """The viewer's own rating form if they attended; everyone's ratings for the office."""
+    from core.roles import Role, has_role
+
+    own = next((p for p in roll if p.cadre.user_id == request.user.pk), None)
+    may_rate = own is not None and own.attendance in (Attendance.PRESENT, Attendance.LATE)
+    rows, summary = selectors.feedback_of(activity, request.user)
+    return {
+        "own_feedback": getattr(own, "feedback", None) if may_rate else None,
+        "may_rate": may_rate and timezone.now() >= activity.starts_at,
+        "feedback_rows": list(rows[:50])
+        if has_role(request.user, Role.ADMIN, Role.STAFF, Role.LEADER)
+        else None,
+        "feedback_summary": summary,
+    }
+
+
+@login_required
+@require_POST
+@permission_required("training.view_activity", raise_exception=True)
+def activity_feedback(request, pk: int):
+    activity = get_object_or_404(selectors.activities_visible_to(request.user), pk=pk)
+    try:
+        services.feedback_submit(
+            activity=activity,
+            user=request.user,
+            rating=request.POST.get("rating"),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("感谢您的评价。"))
+    return redirect("activity_detail", pk=activity.pk)
 
 
 @login_required

@@ -27,7 +27,7 @@ def test_every_model_of_ours_is_registered_with_search(db):
         "scoring/pointrule", "scoring/pointentry", "scoring/declaration", "scoring/evaluationround",
         "scoring/evaluationassignment", "scoring/evaluationscore", "scoring/evaluationresult",
         "scoring/scoringperiod", "scoring/periodstanding", "scoring/objection", "scoring/followup",
-        "training/activity", "training/participant",
+        "training/activity", "training/participant", "training/feedback",
     ],
 )  # fmt: skip
 def test_admin_lists_and_searches(world, client, path):
