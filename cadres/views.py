@@ -29,6 +29,7 @@ from cadres.forms import (
     RewardSanctionForm,
     UnitForm,
 )
+from core.forms import service_errors_to_form
 from core.import_jobs import import_allowed
 from core.roles import is_admin
 from core.workbooks import xlsx_response
@@ -132,9 +133,7 @@ def _save_cadre(request, form: CadreForm, cadre=None):
             **fields,
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            target = "photo_upload" if field == "photo" else field
-            form.add_error(target if target in form.fields else None, errors)
+        service_errors_to_form(form, exc, rename={"photo": "photo_upload"})
         return None
 
 

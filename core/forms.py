@@ -27,3 +27,12 @@ class BootstrapMixin:
                 attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+
+def service_errors_to_form(form, exc, rename: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError next to the form's fields: each error under the field
+    of its name (or of `rename[name]`), anything else above the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        target = (rename or {}).get(field, field)
+        form.add_error(target if target in form.fields else None, messages)

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, service_errors_to_form
 from core.roles import GROUP_NAMES, Role
 from scoring.choices import Dimension, EvaluatorGroup, RoundStatus
 from scoring.models import EvaluationRound
@@ -108,12 +109,15 @@ class RoundForm(BootstrapMixin, forms.ModelForm):
         fields["group_weights"] = {g.value: data[group_field(g.value)] for g in EvaluatorGroup}
         return fields
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            if field in ("dimension_weights", "group_weights"):
-                self.weight_errors.setdefault(field, []).extend(messages)
-            else:
-                self.add_error(field if field in self.fields else None, messages)
+    def add_service_errors(self, exc) -> None:
+        """A weight set's errors go to its box; the others beside their fields."""
+        weights = ("dimension_weights", "group_weights")
+        if hasattr(exc, "error_dict"):
+            for field in weights:
+                if field in exc.error_dict:
+                    self.weight_errors.setdefault(field, []).extend(exc.message_dict[field])
+            exc = ValidationError({k: v for k, v in exc.error_dict.items() if k not in weights})
+        service_errors_to_form(self, exc)
 
 
 RoundForm.base_fields.update(
@@ -152,10 +156,6 @@ class AssignForm(BootstrapMixin, forms.Form):
         self.fields["evaluators"].label_from_instance = _account_label
         for name in ("cadres", "evaluators"):
             self.fields[name].widget.attrs["size"] = 8
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 def _score_field(dimension: Dimension) -> forms.IntegerField:
@@ -203,10 +203,6 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 
     def scores(self) -> dict[str, int]:
         return {d.value: self.cleaned_data[d.value] for d in Dimension}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 # The scores come first, then the comment.

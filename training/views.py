@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from core.forms import service_errors_to_form
 from training import selectors, services
 from training.choices import Attendance
 from training.forms import ActivityFilterForm, ActivityForm, InviteForm
@@ -24,11 +25,6 @@ MARKS = [c for c in Attendance if c != Attendance.UNMARKED]
 
 def _managed(request, pk: int):
     return get_object_or_404(selectors.activities_managed_by(request.user), pk=pk)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -58,7 +54,7 @@ def activity_create(request):
         try:
             activity = services.activity_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("已创建培训活动：%(title)s") % {"title": activity.title})
             return redirect("activity_detail", pk=activity.pk)
@@ -76,7 +72,7 @@ def activity_edit(request, pk: int):
         try:
             services.activity_update(activity=activity, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("activity_detail", pk=activity.pk)

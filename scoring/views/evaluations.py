@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cohort
 from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
+from core.forms import service_errors_to_form
 from core.roles import has_role
 from core.workbooks import xlsx_bytes, xlsx_response
 from scoring import selectors, services
@@ -45,10 +46,6 @@ FORMULA_EXAMPLE_SCORE = Decimal(85)
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _error_dict(exc: ValidationError) -> dict[str | None, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
 
 
 def _rounds(user):
@@ -112,7 +109,7 @@ def evaluation_round_create(request):
         try:
             round_ = services.round_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            form.add_service_errors(_error_dict(exc))
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("已创建评价轮次：%(name)s") % {"name": round_.name})
             return redirect("evaluation_round_detail", pk=round_.pk)
@@ -133,7 +130,7 @@ def evaluation_round_edit(request, pk: int):
         try:
             services.round_update(round_=round_, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            form.add_service_errors(_error_dict(exc))
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("evaluation_round_detail", pk=round_.pk)
@@ -303,7 +300,7 @@ def evaluation_assign(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_service_errors(_error_dict(exc))
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("已新增%(count)s份评价任务。") % {"count": added})
             return redirect("evaluation_round_detail", pk=round_.pk)
@@ -443,7 +440,7 @@ def evaluation_form(request, pk: int):
                     today=today,
                 )
             except ValidationError as exc:
-                form.add_service_errors(_error_dict(exc))
+                service_errors_to_form(form, exc)
             else:
                 messages.success(
                     request, _("已提交对%(name)s的评价。") % {"name": assignment.cadre.name}

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to
+from core.forms import service_errors_to_form
 from core.workbooks import xlsx_response
 from scoring import services
 from scoring.choices import EntryKind, RuleCategory
@@ -61,13 +62,6 @@ EVIDENCE_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _errors_to_form(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's errors next to the form's fields (or above the form)."""
-    for field, errors in exc.message_dict.items():
-        target = (aliases or {}).get(field, field)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 # --- rules (积分规则) ---------------------------------------------------------------------------
@@ -116,7 +110,7 @@ def _rule_form_page(request, rule: PointRule | None):
             else:
                 saved = rule_update(rule=rule, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存积分规则：%(rule)s") % {"rule": saved})
             return redirect(f"{reverse('rule_list')}?category={saved.category}")
@@ -226,7 +220,7 @@ def points_award(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             if entry.points > 0:
                 text = _("已为%(name)s加%(points)s分。")
@@ -273,7 +267,7 @@ def entry_reverse(request, pk: int):
                 entry=entry, actor=user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -317,7 +311,7 @@ def declaration_new(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("申报已提交，请等待审核。"))
             return redirect("declaration_list")
@@ -383,7 +377,7 @@ def declaration_review(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc, aliases={"decision_reason": "reason"})
+            service_errors_to_form(form, exc, rename={"decision_reason": "reason"})
         else:
             if approve:
                 text = _("已通过%(name)s的申报，记%(points)s分。") % {

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
+from core.forms import service_errors_to_form
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
 from scoring import services
@@ -48,13 +49,6 @@ def _oversees(user) -> bool:
     """Staff, leaders and administrators see a period's whole table; anyone else (a cadre)
     only their own line."""
     return has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER)
-
-
-def _form_errors(form, exc: ValidationError, rename: dict | None = None) -> None:
-    """Put a service's errors next to the form's fields (or above the form)."""
-    for field, errors in exc.message_dict.items():
-        target = (rename or {}).get(field, field)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -107,7 +101,7 @@ def period_create(request):
         try:
             period = services.period_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("已创建积分周期：%(name)s") % {"name": period.name})
             return redirect("period_detail", pk=period.pk)
@@ -296,7 +290,7 @@ def objection_new(request, pk: int):
                 entry=form.cleaned_data["entry"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            service_errors_to_form(form, exc)
         else:
             messages.success(request, _("异议已提交，组织部门答复后将在此显示。"))
             return redirect("period_detail", pk=period.pk)
@@ -328,7 +322,7 @@ def objection_answer(request, pk: int):
                     objection=objection, actor=user, **form.service_arguments()
                 )
             except ValidationError as exc:
-                _form_errors(
+                service_errors_to_form(
                     form,
                     exc,
                     rename={
@@ -403,7 +397,7 @@ def follow_up_detail(request, pk: int):
         try:
             services.follow_up_update(follow_up=follow_up, actor=user, **plan_form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(plan_form, exc)
+            service_errors_to_form(plan_form, exc)
         else:
             messages.success(request, _("已保存改进计划和完成期限。"))
             return redirect("follow_up_detail", pk=follow_up.pk)
@@ -413,7 +407,7 @@ def follow_up_detail(request, pk: int):
                 follow_up=follow_up, actor=user, today=today, **done_form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(done_form, exc)
+            service_errors_to_form(done_form, exc)
         else:
             messages.success(request, _("已记录约谈，任务办结。"))
             return redirect("follow_up_detail", pk=follow_up.pk)
