@@ -5,6 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ImportJob, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through their pages and services (which enforce their
+    rules and write the ledger): administrators look and search, nothing more."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = [*BaseUserAdmin.fieldsets, (_("范围"), {"fields": ["unit"]})]

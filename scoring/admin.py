@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from scoring.models import (
     Declaration,
     EvaluationAssignment,
@@ -23,22 +24,13 @@ class PointRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(admin.ModelAdmin):
+class PointEntryAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only; corrections are reversing entries (services)."""
 
     list_display = ["cadre", "points", "kind", "rule", "occurred_on", "author", "created_at"]
     list_filter = ["kind", "rule"]
     search_fields = ["cadre__name", "source", "reason"]
     list_select_related = ["cadre", "rule", "author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Declaration)
@@ -50,18 +42,8 @@ class DeclarationAdmin(admin.ModelAdmin):
     readonly_fields = ["entry", "decided_by", "decided_at"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evaluations and publication change only through their pages and services, which
-    enforce the windows and write the ledger; the admin lets administrators look and search."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Evaluations and publication change only through their pages and services, which enforce
+# the windows and write the ledger.
 
 
 @admin.register(EvaluationRound)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from training.models import Activity, Feedback, Participant
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     """Read-only here: activities are organised on the training pages, whose services report
     attendance to the points ledger."""
 
@@ -14,45 +15,18 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     readonly_fields = ["signin_secret"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ["activity", "cadre", "attendance", "signed_in_at", "marked_by"]
     list_filter = ["attendance"]
     search_fields = ["cadre__name", "activity__title"]
     list_select_related = ["activity", "cadre", "marked_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["participant", "rating", "created_at"]
     list_filter = ["rating"]
     search_fields = ["participant__cadre__name", "participant__activity__title", "comment"]
     list_select_related = ["participant__activity", "participant__cadre"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
