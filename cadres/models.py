@@ -46,6 +46,11 @@ class Unit(MP_Node):  # 单位
         """Filter for rows whose unit (reached by `prefix`) is this unit or below it."""
         return Q(**{f"{prefix}path__startswith": self.path})
 
+    @classmethod
+    def lineage_paths(cls, path: str) -> list[str]:
+        """The paths of the unit with `path` and of every unit above it (no query)."""
+        return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
+
 
 def photo_upload_to(instance: "Cadre", filename: str) -> str:
     # Random names: a photo's URL must not be guessable from the cadre id.

@@ -71,8 +71,9 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
     allowed = Q(pk__in=[])
     unit = _user_unit(user)
     if unit is not None and has_role(user, Role.STAFF, Role.LEADER):
-        ancestors = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
-        allowed |= unit.subtree_q("owner_unit__") | Q(owner_unit__path__in=ancestors)
+        allowed |= unit.subtree_q("owner_unit__") | Q(
+            owner_unit__path__in=Unit.lineage_paths(unit.path)
+        )
     allowed |= Q(
         Exists(
             Enrolment.objects.filter(

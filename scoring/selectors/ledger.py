@@ -10,12 +10,16 @@ from scoring.choices import PeriodStatus
 from scoring.models import Declaration, PointEntry, ScoringPeriod
 
 
+def periods_covering(unit_path: str, statuses) -> QuerySet[ScoringPeriod]:
+    """Periods in `statuses` whose scope contains the unit with this path."""
+    return ScoringPeriod.objects.filter(
+        status__in=statuses, unit__path__in=Unit.lineage_paths(unit_path)
+    )
+
+
 def published_periods_for(unit_path: str) -> QuerySet[ScoringPeriod]:
     """Periods published (or closed) for a scope containing the unit with this path."""
-    ancestors = [unit_path[:end] for end in range(Unit.steplen, len(unit_path) + 1, Unit.steplen)]
-    return ScoringPeriod.objects.filter(
-        status__in=[PeriodStatus.PUBLISHED, PeriodStatus.CLOSED], unit__path__in=ancestors
-    )
+    return periods_covering(unit_path, [PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])
 
 
 def entries_visible_to(user) -> QuerySet[PointEntry]:

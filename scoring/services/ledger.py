@@ -55,14 +55,12 @@ def closed_period_for(cadre: Cadre, day: datetime.date):
     period's points change only through reversing entries with a reason."""
     from cadres.models import Unit
     from scoring.choices import PeriodStatus
-    from scoring.models import ScoringPeriod
+    from scoring.selectors.ledger import periods_covering
 
     path = Unit.objects.values_list("path", flat=True).get(pk=cadre.unit_id)
-    ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
     return (
-        ScoringPeriod.objects.filter(
-            status=PeriodStatus.CLOSED, start__lte=day, end__gte=day, unit__path__in=ancestors
-        )
+        periods_covering(path, [PeriodStatus.CLOSED])
+        .filter(start__lte=day, end__gte=day)
         .order_by("-end")
         .first()
     )
