@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from cadres.models import Unit
 from core.forms import BootstrapMixin
 from scoring.choices import CapPeriod
+from scoring.dates import period_bounds
 from scoring.models import PointEntry
-from scoring.services.ledger import period_bounds
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

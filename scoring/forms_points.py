@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cohort
 from cadres.selectors import programmes_visible_to
 from core.forms import BootstrapMixin
+from scoring.choices import CapPeriod
+from scoring.dates import period_bounds
 
 
 class StandingsForm(BootstrapMixin, forms.Form):
@@ -41,12 +43,5 @@ class StandingsForm(BootstrapMixin, forms.Form):
         year = self.cleaned_data["year"]
         quarter = self.cleaned_data.get("quarter")
         if not quarter:
-            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        start = datetime.date(year, quarter * 3 - 2, 1)
-        end_month = quarter * 3
-        end = (
-            datetime.date(year, 12, 31)
-            if end_month == 12
-            else datetime.date(year, end_month + 1, 1) - datetime.timedelta(days=1)
-        )
-        return start, end
+            return period_bounds(CapPeriod.YEAR, datetime.date(year, 1, 1))
+        return period_bounds(CapPeriod.QUARTER, datetime.date(year, quarter * 3, 1))

@@ -9,7 +9,8 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncQuarter
 
 from cadres.models import Cadre
-from scoring.choices import Dimension
+from scoring.choices import CapPeriod, Dimension
+from scoring.dates import period_bounds
 from scoring.models import Declaration, EvaluationResult, PointEntry
 from scoring.selectors.evaluations import results_visible_to
 from scoring.selectors.ledger import entries_visible_to
@@ -35,12 +36,9 @@ def quarterly_totals(
 ) -> list[tuple[str, Decimal]]:
     """Totals of the last `quarters` quarters up to `today`'s, oldest first (one query);
     quarters without entries count 0 once the first entry has appeared."""
-    first = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    starts = [first]
+    starts = [period_bounds(CapPeriod.QUARTER, today)[0]]
     for _ in range(quarters - 1):
-        month = starts[-1].month - 3
-        year = starts[-1].year + (month - 1) // 12
-        starts.append(datetime.date(year, (month - 1) % 12 + 1, 1))
+        starts.append(period_bounds(CapPeriod.QUARTER, starts[-1] - datetime.timedelta(days=1))[0])
     starts.reverse()
     sums = dict(
         entries_visible_to(viewer)
