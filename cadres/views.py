@@ -29,7 +29,7 @@ from cadres.forms import (
     RewardSanctionForm,
     UnitForm,
 )
-from core.forms import service_errors_to_form
+from core.forms import flash_service_errors, service_errors_to_form
 from core.import_jobs import import_allowed
 from core.roles import is_admin
 from core.workbooks import xlsx_response
@@ -180,8 +180,7 @@ def _career_record_add(request, pk: int, form_class, service, prefix: str):
         try:
             service(cadre=cadre, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_errors(request, exc)
         else:
             messages.success(request, _("已添加。"))
     else:
@@ -412,8 +411,7 @@ def enrolment_end(request, pk: int):
         try:
             services.enrolment_end(enrolment=enrolment, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_errors(request, exc)
         else:
             messages.success(
                 request, _("已更新%(name)s的培养状态。") % {"name": enrolment.cadre.name}

@@ -36,3 +36,12 @@ def service_errors_to_form(form, exc, rename: dict[str, str] | None = None) -> N
     for field, messages in errors.items():
         target = (rename or {}).get(field, field)
         form.add_error(target if target in form.fields else None, messages)
+
+
+def flash_service_errors(request, exc) -> None:
+    """Show each message of a service's ValidationError as an error on the next page (for
+    actions posted from a button rather than a form)."""
+    from django.contrib import messages
+
+    for message in exc.messages:
+        messages.error(request, message)

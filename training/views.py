@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
-from core.forms import service_errors_to_form
+from core.forms import flash_service_errors, service_errors_to_form
 from training import selectors, services
 from training.choices import Attendance
 from training.forms import ActivityFilterForm, ActivityForm, InviteForm
@@ -146,8 +146,7 @@ def activity_feedback(request, pk: int):
             comment=request.POST.get("comment", ""),
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("感谢您的评价。"))
     return redirect("activity_detail", pk=activity.pk)
@@ -177,8 +176,7 @@ def activity_invite(request, pk: int):
     try:
         added = services.participants_invite(activity=activity, cadres=cadres, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
         return redirect("activity_detail", pk=activity.pk)
     messages.success(request, _("已邀请%(count)s人。") % {"count": added})
     found = services.conflicts(activity, cadres)
@@ -238,8 +236,7 @@ def attendance(request, pk: int):
                 else 0
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_errors(request, exc)
         else:
             messages.success(request, _("考勤已保存，更新%(count)s人。") % {"count": changed})
             return redirect("attendance", pk=activity.pk)

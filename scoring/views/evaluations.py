@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cohort
 from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
-from core.forms import service_errors_to_form
+from core.forms import flash_service_errors, service_errors_to_form
 from core.roles import has_role
 from core.workbooks import xlsx_bytes, xlsx_response
 from scoring import selectors, services
@@ -254,8 +254,7 @@ def _transition(request, pk: int, service, done: str):
     try:
         service(round_=round_, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, done)
     return redirect("evaluation_round_detail", pk=round_.pk)
@@ -321,8 +320,7 @@ def evaluation_assignment_remove(request, pk: int):
     try:
         services.assignment_remove(assignment=assignment, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(
             request, _("已撤销对%(name)s的一份评价任务。") % {"name": assignment.cadre.name}

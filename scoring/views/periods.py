@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
-from core.forms import service_errors_to_form
+from core.forms import flash_service_errors, service_errors_to_form
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
 from scoring import services
@@ -49,11 +49,6 @@ def _oversees(user) -> bool:
     """Staff, leaders and administrators see a period's whole table; anyone else (a cadre)
     only their own line."""
     return has_role(user, Role.ADMIN, Role.STAFF, Role.LEADER)
-
-
-def _flash_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _own_cadre(user) -> Cadre | None:
@@ -220,7 +215,7 @@ def period_publish(request, pk: int):
             period=period, actor=request.user, window_days=form.cleaned_data["window_days"]
         )
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(
             request,
@@ -237,7 +232,7 @@ def period_refresh(request, pk: int):
     try:
         count = services.period_refresh(period=period, actor=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("已按积分明细重新计算，共%(count)s人。") % {"count": count})
     return redirect("period_detail", pk=period.pk)
@@ -251,7 +246,7 @@ def period_close(request, pk: int):
     try:
         follow_ups = services.period_close(period=period, actor=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(
             request,
