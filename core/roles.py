@@ -19,6 +19,32 @@ class Role(models.TextChoices):
     CADRE = "cadre", _("干部")
 
 
+# Training records the staff manage and everyone else with a cadre scope reads.
+_TRAINING_MANAGED = (
+    "activity",
+    "participant",
+    "forum",
+    "taskforce",
+    "posting",
+    "researchtopic",
+    "defense",
+    "collectiveactivity",
+    "budget",
+    "spending",
+)
+_TRAINING_SEEN = (
+    "activity",
+    "participant",
+    "tripreport",
+    "forum",
+    "taskforce",
+    "posting",
+    "monthlyreport",
+    "researchtopic",
+    "writing",
+    "collectiveactivity",
+)
+
 _VIEW_PROGRAMME = ["cadres.view_programme", "cadres.view_cohort", "cadres.view_enrolment"]
 _CADRE_DATA = [
     "cadres.%s_cadre",
@@ -61,11 +87,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.change_objection",
         "scoring.view_followup",
         "scoring.change_followup",
-        *(
-            f"training.{a}_{m}"
-            for m in ("activity", "participant")
-            for a in ("view", "add", "change")
-        ),
+        *(f"training.{a}_{m}" for m in _TRAINING_MANAGED for a in ("view", "add", "change")),
+        "training.view_tripreport",
+        "training.view_monthlyreport",
+        "training.change_monthlyreport",
+        "training.view_writing",
+        "training.change_writing",
     ],
     Role.LEADER: [
         *(p % "view" for p in _CADRE_DATA),
@@ -82,8 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_periodstanding",
         "scoring.view_objection",
         "scoring.view_followup",
-        "training.view_activity",
-        "training.view_participant",
+        *(f"training.view_{m}" for m in (*_TRAINING_SEEN, "defense", "budget", "spending")),
     ],
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),
@@ -91,8 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationresult",
-        "training.view_activity",
-        "training.view_participant",
+        *(f"training.view_{m}" for m in _TRAINING_SEEN),
     ],
     Role.EVALUATOR: [],
     Role.CADRE: [
@@ -107,8 +132,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_periodstanding",
         "scoring.view_objection",
         "scoring.add_objection",
-        "training.view_activity",
-        "training.view_participant",
+        *(f"training.view_{m}" for m in _TRAINING_SEEN),
+        "training.add_tripreport",
+        "training.add_monthlyreport",
+        "training.add_writing",
     ],
 }
 # Administrators get every permission of the product's apps and of accounts.

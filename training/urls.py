@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training.views import activities as views
 
 urlpatterns = [
     path("training/", views.activity_list, name="activity_list"),

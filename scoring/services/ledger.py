@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core import uploads
 from core.records import record_language
 from scoring.choices import CapPeriod, EntryKind
 from scoring.dates import period_bounds
@@ -253,22 +254,7 @@ def entry_reverse(*, entry: PointEntry, actor, reason: str) -> PointEntry:
     )
 
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {b"%PDF": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
-
-
-def _evidence_check(upload) -> str:
-    """Refuse anything but a PDF, JPEG or PNG (by content) within the size limit; return the
-    suffix the stored file gets, whatever the uploaded name said."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence": _("佐证材料不能超过10 MB。")})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, suffix in EVIDENCE_TYPES.items():
-        if head.startswith(magic):
-            return suffix
-    raise ValidationError({"evidence": _("佐证材料须为PDF、JPEG或PNG文件。")})
+EVIDENCE_MAX_BYTES = uploads.MAX_BYTES
 
 
 @transaction.atomic
@@ -295,7 +281,7 @@ def declaration_submit(
     if errors:
         raise ValidationError(errors)
     _refuse_closed(cadre, occurred_on)
-    suffix = _evidence_check(evidence) if evidence is not None else ""
+    suffix = uploads.upload_check(evidence, field="evidence") if evidence is not None else ""
     declaration = Declaration(
         cadre=cadre, rule=rule, occurred_on=occurred_on, description=description
     )

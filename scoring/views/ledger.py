@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to
 from core.forms import service_errors_to_form
+from core.uploads import file_download
 from core.workbooks import xlsx_response
 from scoring import services
 from scoring.choices import EntryKind, RuleCategory
@@ -52,12 +53,10 @@ from scoring.selectors.ledger import (
     declarations_visible_to,
     managed_cadres,
 )
-from scoring.services.ledger import EVIDENCE_TYPES
 from scoring.services.rules import rule_create as rule_create_service
 from scoring.services.rules import rule_update
 
 CANDIDATE_LIMIT = 20
-EVIDENCE_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
 
 def _today() -> datetime.date:
@@ -402,21 +401,4 @@ def declaration_evidence(request, pk: int):
     """The evidence file, to the declaring cadre and to staff managing them; as an
     attachment named by us, typed by its content (never by the uploaded name)."""
     declaration = get_object_or_404(declarations_visible_to(request.user), pk=pk)
-    if not declaration.evidence:
-        raise Http404
-    try:
-        handle = declaration.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    head = handle.read(8)
-    handle.seek(0)
-    suffix = next((s for magic, s in EVIDENCE_TYPES.items() if head.startswith(magic)), "")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"declaration-{declaration.pk}-evidence{suffix or '.bin'}",
-        content_type=EVIDENCE_CONTENT_TYPES.get(suffix, "application/octet-stream"),
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(declaration.evidence, filename=f"declaration-{declaration.pk}-evidence")

@@ -27,7 +27,13 @@ def test_every_model_of_ours_is_registered_with_search(db):
         "scoring/pointrule", "scoring/pointentry", "scoring/declaration", "scoring/evaluationround",
         "scoring/evaluationassignment", "scoring/evaluationscore", "scoring/evaluationresult",
         "scoring/scoringperiod", "scoring/periodstanding", "scoring/objection", "scoring/followup",
-        "training/activity", "training/participant", "training/feedback",
+        "training/activity", "training/participant", "training/feedback", "training/tripreport",
+        "training/forum", "training/forumcriterion", "training/forumspeaker",
+        "training/forumattendee", "training/forumscore", "training/taskforce", "training/posting",
+        "training/monthlyreport", "training/defense", "training/defensecriterion",
+        "training/researchtopic", "training/researchmember", "training/milestone",
+        "training/defensescore", "training/writing", "training/collectiveactivity",
+        "training/collectiveparticipation", "training/budget", "training/spending",
     ],
 )  # fmt: skip
 def test_admin_lists_and_searches(world, client, path):

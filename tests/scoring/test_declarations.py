@@ -56,7 +56,7 @@ def test_evidence_is_required_and_checked_by_content(world, writing_rule, media)
             evidence=fake,
             actor=None,
         )
-    assert wrong.value.message_dict == {"evidence": ["佐证材料须为PDF、JPEG或PNG文件。"]}
+    assert wrong.value.message_dict == {"evidence": ["文件须为PDF、JPEG、PNG格式。"]}
     assert not Declaration.objects.exists()
     assert list(media.rglob("*")) == []
 

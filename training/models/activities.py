@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.uploads import RandomName
 from training.choices import ActivityType, Attendance, Theme
 
 
@@ -134,3 +135,22 @@ class Feedback(TimeStampedModel):  # 课程评价（参训人员）
 
     def __str__(self) -> str:
         return f"{self.participant} {self.rating}"
+
+
+class TripReport(TimeStampedModel):  # 参观调研报告（参训人员上传）
+    participant = models.OneToOneField(
+        Participant,
+        verbose_name=_("参训人员"),
+        on_delete=models.CASCADE,
+        related_name="trip_report",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    file = models.FileField(_("报告文件"), upload_to=RandomName("trip-reports"))
+
+    class Meta:
+        verbose_name = _("调研报告")
+        verbose_name_plural = _("调研报告")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.title}"
