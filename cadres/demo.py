@@ -20,6 +20,7 @@ from core.roles import GROUP_NAMES, Role, role_group
 from mentoring.choices import MentorType, PairingRole
 from mentoring.models import Mentor, Pairing
 from scoring.demo import seed_points
+from training.demo import seed_training
 
 DEMO_PASSWORD = "qingmiao-demo"  # noqa: S105  (printed by the demo command; never production)
 TOWN = "金城镇"
@@ -280,7 +281,21 @@ def seed_demo(
         mentor_user=users["mentor"],
         today=today,
     )
-    seed_points(cadres=created, town=town, users=users, seed=seed, today=day)
+    seed_points(
+        cadres=created,
+        town=town,
+        users=users,
+        seed=seed,
+        today=day,
+        record_activities=lambda: seed_training(
+            cadres=created,
+            town=town,
+            units=[*office_units, *village_units],
+            users=users,
+            seed=seed,
+            today=day,
+        ),
+    )
     return DemoSummary(
         units=Unit.objects.count(),
         cadres=len(created),

@@ -46,16 +46,16 @@ RULES = [
     ("XUE-01", "参加集中培训", RuleCategory.LEARN, "training.attendance.present", "2", CapPeriod.QUARTER, "5", False),
     ("XUE-02", "培训无故缺勤", RuleCategory.LEARN, "training.attendance.absent", "-2", "", None, False),
     ("XUE-03", "完成线上学习专题", RuleCategory.LEARN, "learning.online.completed", "0.5", CapPeriod.QUARTER, "3", False),
-    ("SAI-01", "青年论坛主讲", RuleCategory.COMPETE, "forum.speaker", "5", "", None, False),
+    ("SAI-01", "青年论坛主讲", RuleCategory.COMPETE, "training.forum.speaker", "5", "", None, False),
     ("SAI-02", "岗位练兵比武获奖", RuleCategory.COMPETE, "competition.prize", "8", CapPeriod.YEAR, "16", False),
     ("FANG-01", "走访入户（民情日记）", RuleCategory.VISIT, "visit.household", "0.5", CapPeriod.MONTH, "3", False),
-    ("FANG-02", "参加志愿服务", RuleCategory.VISIT, "volunteer.service", "1", CapPeriod.QUARTER, "4", False),
-    ("YAN-01", "调研报告获评优秀", RuleCategory.RESEARCH, "research.report.excellent", "4", "", None, False),
-    ("YAN-02", "课题答辩优秀", RuleCategory.RESEARCH, "research.defense.excellent", "10", "", None, False),
-    ("YAN-03", "信息稿件被镇级采用", RuleCategory.RESEARCH, "writing.adopted.town", "1", "", None, True),
-    ("YAN-04", "信息稿件被区级采用", RuleCategory.RESEARCH, "writing.adopted.district", "3", "", None, True),
-    ("YAN-05", "信息稿件被市级采用", RuleCategory.RESEARCH, "writing.adopted.city", "6", "", None, True),
-    ("YAN-06", "信息稿件被省级采用", RuleCategory.RESEARCH, "writing.adopted.province", "10", "", None, True),
+    ("FANG-02", "参加志愿服务", RuleCategory.VISIT, "training.collective.volunteer", "1", CapPeriod.QUARTER, "4", False),
+    ("YAN-01", "课题结题（组长）", RuleCategory.RESEARCH, "training.research.completed.leader", "4", "", None, False),
+    ("YAN-02", "课题答辩第一名", RuleCategory.RESEARCH, "training.research.rank.1", "10", "", None, False),
+    ("YAN-03", "信息稿件被镇级采用", RuleCategory.RESEARCH, "training.writing.adopted.town", "1", "", None, True),
+    ("YAN-04", "信息稿件被区级采用", RuleCategory.RESEARCH, "training.writing.adopted.district", "3", "", None, True),
+    ("YAN-05", "信息稿件被市级采用", RuleCategory.RESEARCH, "training.writing.adopted.city", "6", "", None, True),
+    ("YAN-06", "信息稿件被省级采用", RuleCategory.RESEARCH, "training.writing.adopted.province", "10", "", None, True),
     ("QT-01", "谈心谈话逾期未完成", RuleCategory.OTHER, "mentoring.talk.overdue", "-2", "", None, False),
 ]  # fmt: skip
 
@@ -118,12 +118,12 @@ class _Events:
             events.append(("learning.online.completed", day, "course", rng.randint(1, 7)))
         for _volunteering in range(rng.choice((0, 0, 1, 1, 2))):
             day = start + datetime.timedelta(days=rng.randint(0, 88))
-            events.append(("volunteer.service", day, "volunteer", 1))
+            events.append(("training.collective.volunteer", day, "volunteer", 1))
         for kind, chance in (
-            ("forum.speaker", 0.06),
+            ("training.forum.speaker", 0.06),
             ("competition.prize", 0.03),
-            ("research.report.excellent", 0.05),
-            ("research.defense.excellent", 0.02),
+            ("training.research.completed.leader", 0.05),
+            ("training.research.rank.1", 0.02),
             ("mentoring.talk.overdue", 0.04),
         ):
             if rng.random() < chance:
@@ -211,10 +211,18 @@ class _BulkLedger:
 
 
 def seed_points(
-    *, cadres: list[Cadre], town: Unit, users: dict[str, User], seed: int, today: datetime.date
+    *,
+    cadres: list[Cadre],
+    town: Unit,
+    users: dict[str, User],
+    seed: int,
+    today: datetime.date,
+    record_activities=None,
 ) -> PointsSummary:
     """Points for the demo town up to `today` (the same for the same seed and day). Runs
-    once: the rules' codes are unique, so a second run on the same database refuses."""
+    once: the rules' codes are unique, so a second run on the same database refuses.
+    `record_activities()` runs once the rules exist and before any period is published, so
+    the facts other apps record there earn points and appear in the published tables."""
     if PointRule.objects.filter(code=RULES[0][0]).exists():
         raise RuntimeError("demo points already present")
     rng = random.Random(seed * 7919 + 4)
@@ -239,6 +247,8 @@ def seed_points(
                 else:
                     bulk.add(cadre.pk, kind, day, source, quantity)
     bulk.save()
+    if record_activities is not None:
+        record_activities()
     _analyse()
     _manual_points(featured, staff, quarters=(before, last))
     _declarations(featured, rules, staff, quarters=(before, last), today=today)
@@ -321,14 +331,14 @@ def _declarations(featured, rules, staff, *, quarters, today) -> None:
     before, last = quarters
     plan = [
         # cadre, event kind, day, description, decision (True approve, False reject, None wait)
-        (0, "writing.adopted.city", before[0] + datetime.timedelta(days=33), "《金城镇“网格+志愿”破解老旧小区治理难题》被市委组织部信息采用", True),
-        (1, "writing.adopted.district", before[0] + datetime.timedelta(days=61), "《东浦村党建引领土地流转》被区委办信息刊发", True),
-        (2, "writing.adopted.town", last[0] + datetime.timedelta(days=20), "《镇便民服务中心推行“周末不打烊”》被镇政务信息采用", True),
-        (4, "writing.adopted.province", last[0] + datetime.timedelta(days=47), "《年轻干部“四为”培养实践》被省级刊物采用", True),
-        (6, "writing.adopted.city", last[0] + datetime.timedelta(days=70), "《西岗村人居环境整治经验》投稿市级信息", False),
-        (0, "writing.adopted.district", today - datetime.timedelta(days=6), "《金城镇夜校：让年轻干部学用结合》被区级简报采用", None),
-        (3, "writing.adopted.town", today - datetime.timedelta(days=3), "《社区议事会化解停车难》被镇信息采用", None),
-        (7, "writing.adopted.city", today - datetime.timedelta(days=1), "《农业农村服务中心助农直播》被市级媒体转载", None),
+        (0, "training.writing.adopted.city", before[0] + datetime.timedelta(days=33), "《金城镇“网格+志愿”破解老旧小区治理难题》被市委组织部信息采用", True),
+        (1, "training.writing.adopted.district", before[0] + datetime.timedelta(days=61), "《东浦村党建引领土地流转》被区委办信息刊发", True),
+        (2, "training.writing.adopted.town", last[0] + datetime.timedelta(days=20), "《镇便民服务中心推行“周末不打烊”》被镇政务信息采用", True),
+        (4, "training.writing.adopted.province", last[0] + datetime.timedelta(days=47), "《年轻干部“四为”培养实践》被省级刊物采用", True),
+        (6, "training.writing.adopted.city", last[0] + datetime.timedelta(days=70), "《西岗村人居环境整治经验》投稿市级信息", False),
+        (0, "training.writing.adopted.district", today - datetime.timedelta(days=6), "《金城镇夜校：让年轻干部学用结合》被区级简报采用", None),
+        (3, "training.writing.adopted.town", today - datetime.timedelta(days=3), "《社区议事会化解停车难》被镇信息采用", None),
+        (7, "training.writing.adopted.city", today - datetime.timedelta(days=1), "《农业农村服务中心助农直播》被市级媒体转载", None),
     ]  # fmt: skip
     for index, kind, day, description, decision in plan:
         if index >= len(featured) or day < before[0]:

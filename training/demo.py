@@ -1,0 +1,15 @@
+"""A season of training for the demo town: each part seeds through its own services, so the
+points, attendance and results follow as they would in real use."""
+
+import datetime
+import random
+
+from training.demo_activities import seed_activities
+
+SEEDERS = [seed_activities]
+
+
+def seed_training(*, cadres, town, units, users, seed: int, today: datetime.date) -> None:
+    for index, seeder in enumerate(SEEDERS):
+        rng = random.Random(seed * 104729 + index)
+        seeder(cadres=cadres, town=town, units=units, users=users, rng=rng, today=today)
