@@ -25,8 +25,9 @@ class BudgetSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "unit", "unit_name", "source", "amount", "note", "spent",
                   "balance"]  # fmt: skip
         read_only_fields = ["id", "unit_name", "spent", "balance"]
-        # One budget per (year, unit, source) is checked by the service with a clear message.
+        # One budget per (year, unit, source) and amount ≥ 0 are checked by the service.
         validators = []
+        extra_kwargs = {"amount": {"validators": [], "min_value": None}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +62,11 @@ class SpendingSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "unit_name", "source", "activity_title", "created_by_name",
                             "created_at"]  # fmt: skip
-        # Amount and purpose are checked by the service, with the budget locked.
-        extra_kwargs = {"amount": {"validators": []}}
+        # Amount and purpose are checked by the service (its messages name the field).
+        extra_kwargs = {
+            "amount": {"validators": [], "min_value": None},
+            "purpose": {"allow_blank": True},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
