@@ -7,13 +7,18 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
-from tests.training.test_fund_pages import DAY, YEAR
-from tests.training.test_fund_pages import fund as fund  # noqa: F401 (fixture)
+from tests.training.test_fund_pages import DAY, YEAR, make_fund
 from tests.training.test_pages import ROLES, _expect, make_activity
 from training.models import Budget, Spending
 from training.services import fund as services
 
 _names = itertools.count(1)
+
+
+@pytest.fixture
+def fund(world):
+    return make_fund(world)
+
 
 READS = [
     ("budgets", "/api/v1/budgets/", _expect(_=403, admin=200, staff=200, leader=200)),
@@ -44,12 +49,12 @@ def _fmt(url, fund):
 
 @pytest.mark.parametrize(("name", "url", "expected"), READS, ids=[r[0] for r in READS])
 @pytest.mark.parametrize("role", ROLES)
-def test_read_access_per_role(world, fund, client, name, url, expected, role):  # noqa: F811
+def test_read_access_per_role(world, fund, client, name, url, expected, role):
     client.force_login(world["users"][role])
     assert client.get(_fmt(url, fund)).status_code == expected[ROLES.index(role)]
 
 
-def _write(client, world, fund, name):  # noqa: F811
+def _write(client, world, fund, name):
     if name == "create budget":
         data = {"year": YEAR + 1, "unit": world["units"]["town"].pk, "source": "finance",
                 "amount": "100"}  # fmt: skip
@@ -87,7 +92,7 @@ WRITES = [
 
 @pytest.mark.parametrize(("name", "expected"), WRITES, ids=[w[0] for w in WRITES])
 @pytest.mark.parametrize("role", ROLES)
-def test_write_access_per_role(world, fund, client, name, expected, role):  # noqa: F811
+def test_write_access_per_role(world, fund, client, name, expected, role):
     client.force_login(world["users"][role])
 
     def state():
@@ -103,7 +108,7 @@ def test_write_access_per_role(world, fund, client, name, expected, role):  # no
         assert state() == before
 
 
-def test_budgets_carry_spent_and_balance(world, fund, client_for):  # noqa: F811
+def test_budgets_carry_spent_and_balance(world, fund, client_for):
     response = client_for(world["users"]["leader"]).get(f"/api/v1/budgets/?year={YEAR}")
     rows = {r["source"]: r for r in response.json()["results"]}
     assert set(rows) == {"party_dues", "finance"}
@@ -112,7 +117,7 @@ def test_budgets_carry_spent_and_balance(world, fund, client_for):  # noqa: F811
     assert (rows["finance"]["spent"], rows["finance"]["balance"]) == ("0.00", "5000.00")
 
 
-def test_budget_duplicate_and_lowering_below_spent(world, fund, client_for):  # noqa: F811
+def test_budget_duplicate_and_lowering_below_spent(world, fund, client_for):
     client = client_for(world["users"]["staff"])
     data = {"year": YEAR, "unit": world["units"]["town"].pk, "source": "finance", "amount": "1"}
     response = client.post("/api/v1/budgets/", data, content_type="application/json")
@@ -129,7 +134,7 @@ def test_budget_duplicate_and_lowering_below_spent(world, fund, client_for):  # 
     assert fund["dues"].amount == Decimal("10000.00")
 
 
-def test_overrun_needs_confirm_overrun(world, fund, client_for):  # noqa: F811
+def test_overrun_needs_confirm_overrun(world, fund, client_for):
     client = client_for(world["users"]["staff"])
     activity = make_activity(world["units"]["town"])
     data = {"budget": fund["finance"].pk, "spent_on": DAY.isoformat(), "amount": "5000.01",
@@ -164,7 +169,7 @@ def test_overrun_needs_confirm_overrun(world, fund, client_for):  # noqa: F811
     assert response.status_code == 200 and response.json()["amount"] == "4000.00"
 
 
-def test_spending_validation_names_fields(world, fund, client_for):  # noqa: F811
+def test_spending_validation_names_fields(world, fund, client_for):
     client = client_for(world["users"]["staff"])
     data = {"budget": fund["dues"].pk, "spent_on": f"{YEAR - 1}-06-01", "amount": "0",
             "purpose": " "}  # fmt: skip
@@ -186,7 +191,7 @@ def test_list_queries_are_constant(
     client_for,
     url,
     django_assert_max_num_queries,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     client = client_for(world["users"]["staff"])
 

@@ -26,6 +26,11 @@ _names = itertools.count(1)
 
 @pytest.fixture
 def fund(world):
+    return make_fund(world)
+
+
+def make_fund(world) -> dict:
+    """金城镇: 党费 10000 (2500.50 spent) and 财政 5000; 东湖镇: 财政 8000 (100 spent)."""
     town, other = world["units"]["town"], world["units"]["other_town"]
     dues = services.budget_create(
         actor=None, year=YEAR, unit=town, source="party_dues", amount=Decimal("10000")

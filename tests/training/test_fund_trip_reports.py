@@ -190,12 +190,12 @@ DOWNLOADS = [
         "own report",
         "mine",
         _expect(_=404, admin=200, staff=200, leader=200, cadre=200, evaluator=403),
-    ),  # fmt: skip
+    ),
     (
         "mentee's report",
         "mentee",
         _expect(_=404, admin=200, staff=200, leader=200, mentor=200, evaluator=403),
-    ),  # fmt: skip
+    ),
 ]
 
 
