@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from training.views import activities as views
 
 urlpatterns = [
+    path("", include("training.urls_fund")),
     path("training/", views.activity_list, name="activity_list"),
     path("training/new/", views.activity_create, name="activity_create"),
     path("training/<int:pk>/", views.activity_detail, name="activity_detail"),

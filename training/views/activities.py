@@ -15,10 +15,13 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
+from core.workbooks import xlsx_response
 from training import selectors, services
 from training.choices import Attendance
+from training.exports_fund import activities_xlsx
 from training.forms import ActivityFilterForm, ActivityForm, InviteForm
 from training.models import Activity
+from training.views.trip_reports import trip_report_context
 
 MARKS = [c for c in Attendance if c != Attendance.UNMARKED]
 
@@ -34,6 +37,8 @@ def activity_list(request):
     activities = selectors.activity_list(request.user)
     if request.GET:
         activities = filters.filter(activities)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(activities_xlsx(activities), "training-activities.xlsx")
     page = Paginator(activities, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -113,6 +118,7 @@ def activity_detail(request, pk: int):
         "window": services.signin_window(activity),
     }
     context.update(_feedback_context(request, activity, roll))
+    context.update(trip_report_context(request, activity))
     return render(request, "training/activity_detail.html", context)
 
 
