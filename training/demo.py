@@ -5,8 +5,9 @@ import datetime
 import random
 
 from training.demo_activities import seed_activities
+from training.demo_fund import seed_fund
 
-SEEDERS = [seed_activities]
+SEEDERS = [seed_activities, seed_fund]
 
 
 def seed_training(*, cadres, town, units, users, seed: int, today: datetime.date) -> None:
