@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "scoring.choices.EntryKind",
         "RoundKindEnum": "scoring.choices.RoundKind",
         "RoundStatusEnum": "scoring.choices.RoundStatus",
+        "ResearchFieldEnum": "training.choices.ResearchField",
+        "MemberRoleEnum": "training.choices.MemberRole",
     },
 }
 
