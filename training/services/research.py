@@ -274,7 +274,7 @@ def defense_topics_set(*, defense: Defense, topics, actor) -> None:
     wanted = {t.pk: t for t in topics}
     rows = {
         t.pk: t
-        for t in ResearchTopic.objects.select_for_update()
+        for t in ResearchTopic.objects.select_for_update(of=("self",))
         .select_related("defense")
         .filter(pk__in=list(wanted))
         .order_by("pk")
@@ -389,7 +389,7 @@ def defense_score(
     defense = Defense.objects.select_for_update().get(pk=defense.pk)
     if not defense.judges.filter(pk=judge.pk).exists():
         raise ValidationError({"judge": _("您不是本次答辩会的评委。")})
-    if topic.defense_id != defense.pk:
+    if not defense.topics.filter(pk=topic.pk).exists():
         raise ValidationError({"topic": _("该课题不在本次答辩会中。")})
     if at < defense.held_at:
         raise ValidationError(
