@@ -68,7 +68,7 @@ def seed_research(*, cadres, town, units, users, rng, today) -> dict:
             title=title,
             field=field,
             unit=units[index % len(units)] if units else town,
-            summary="围绕%s开展专题调研，形成调研报告和对策建议。" % title,
+            summary=f"围绕{title}开展专题调研，形成调研报告和对策建议。",
             starts_on=starts_on,
             due_on=starts_on + datetime.timedelta(days=rng.choice([150, 180, 210])),
         )

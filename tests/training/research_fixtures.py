@@ -91,9 +91,13 @@ def points(cadre) -> Decimal:
 def research_rules(db):
     return [
         PointRule.objects.create(
-            code=f"YJ-{i}", name=kind, category="research", event_kind=kind,
-            points=Decimal(value), valid_from=datetime.date(2020, 1, 1),
-        )  # fmt: skip
+            code=f"YJ-{i}",
+            name=kind,
+            category="research",
+            event_kind=kind,
+            points=Decimal(value),
+            valid_from=datetime.date(2020, 1, 1),
+        )
         for i, (kind, value) in enumerate(KINDS.items())
     ]
 

@@ -12,20 +12,22 @@ from django.utils import timezone
 
 from scoring.models import PointEntry
 from tests import factories as f
-from tests.training.research_fixtures import (  # noqa: F401 (fixtures)
+from tests.training import research_fixtures as rf
+from tests.training.research_fixtures import (
     card,
     docx_upload,
     make_defense,
     make_topic,
     pdf_upload,
     points,
-    research,
-    research_rules,
     score,
 )
 from training.models import DefenseCriterion, DefenseScore, Milestone, ResearchMember
 from training.selectors import research as selectors
 from training.services import research as services
+
+research = rf.research
+research_rules = rf.research_rules
 
 
 def _roles(topic):
@@ -149,9 +151,7 @@ def test_only_topics_with_a_report_can_be_scheduled(world):
     defense = make_defense(unit)
     with pytest.raises(ValidationError) as caught:
         services.defense_topics_set(defense=defense, topics=[without], actor=None)
-    assert caught.value.message_dict == {
-        "topics": ["《未交报告》尚未提交调研报告，不能安排答辩。"]
-    }
+    assert caught.value.message_dict == {"topics": ["《未交报告》尚未提交调研报告，不能安排答辩。"]}
     assert not defense.topics.exists()
 
 
@@ -264,7 +264,7 @@ def panel(world):
 
 
 def test_ties_share_a_rank_and_incomplete_cards_are_left_out(world, panel):
-    defense, (a, b, c, d), (j1, j2, j3) = panel
+    defense, (a, b, c, _d), (j1, j2, j3) = panel
     for judge in (j1, j2):
         score(defense, a, judge, "30", "50")  # 80
         score(defense, b, judge, "35", "45")  # 80: tie with a
