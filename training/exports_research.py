@@ -53,7 +53,7 @@ def defense_results_xlsx(defense, results: dict) -> bytes:
     criteria = results["criteria"]
     headers = [
         _("名次"), _("课题名称"), _("领域"), _("组长"), _("组员"), _("平均分"), _("有效评分评委数"),
-        *[f"{c.name}（{c.max_score}）" for c in criteria],
+        *[_("%(name)s（%(max)s）") % {"name": c.name, "max": c.max_score} for c in criteria],
     ]  # fmt: skip
     rows = []
     for row in results["rows"]:
