@@ -8,6 +8,7 @@ from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
 from training import api_fund as training_fund_api
+from training import api_research
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -21,6 +22,8 @@ router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluatio
 router.register("activities", training_api.ActivityViewSet, basename="activity")
 router.register("budgets", training_fund_api.BudgetViewSet, basename="budget")
 router.register("spendings", training_fund_api.SpendingViewSet, basename="spending")
+router.register("research-topics", api_research.ResearchTopicViewSet, basename="research-topic")
+router.register("defenses", api_research.DefenseViewSet, basename="defense")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

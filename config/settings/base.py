@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "RoundKindEnum": "scoring.choices.RoundKind",
         "RoundStatusEnum": "scoring.choices.RoundStatus",
         "FundSourceEnum": "training.choices.FundSource",
+        "ResearchFieldEnum": "training.choices.ResearchField",
+        "MemberRoleEnum": "training.choices.MemberRole",
     },
 }
 
