@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "scoring.choices.EntryKind",
         "RoundKindEnum": "scoring.choices.RoundKind",
         "RoundStatusEnum": "scoring.choices.RoundStatus",
+        "ForumFormatEnum": "training.choices.ForumFormat",
     },
 }
 
