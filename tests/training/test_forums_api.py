@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
-from tests.training.forum_helpers import PAST, card, make_forum, points, rubric, rules
+from tests.training.forum_helpers import PAST, make_forum, points, rubric, rules
 from tests.training.test_forums_pages import ROLES, _expect, forums  # noqa: F401 (fixture)
 from training.models import Forum, ForumScore
 from training.services import forums as services
