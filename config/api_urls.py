@@ -9,6 +9,7 @@ from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
 from training import api_fund as training_fund_api
 from training import api_research
+from training.api_forums import ForumViewSet
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -24,6 +25,7 @@ router.register("budgets", training_fund_api.BudgetViewSet, basename="budget")
 router.register("spendings", training_fund_api.SpendingViewSet, basename="spending")
 router.register("research-topics", api_research.ResearchTopicViewSet, basename="research-topic")
 router.register("defenses", api_research.DefenseViewSet, basename="defense")
+router.register("forums", ForumViewSet, basename="forum")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("training/<int:pk>/qr/code/", views.activity_qr_code, name="activity_qr_code"),
     path("training/<int:pk>/signin/<str:code>/", views.activity_signin, name="activity_signin"),
     path("", include("training.urls_research")),
+    path("", include("training.urls_forums")),
 ]

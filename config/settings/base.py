@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "FundSourceEnum": "training.choices.FundSource",
         "ResearchFieldEnum": "training.choices.ResearchField",
         "MemberRoleEnum": "training.choices.MemberRole",
+        "ForumFormatEnum": "training.choices.ForumFormat",
     },
 }
 

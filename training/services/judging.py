@@ -37,7 +37,8 @@ def _parsed(raw, criterion) -> Decimal:
 def score_card_save(*, score_model, subject_field: str, subject, criteria, judge, scores) -> int:
     """Store `judge`'s complete card for `subject`: one score per criterion, each between 0 and
     the criterion's maximum. A judge may revise their card; it replaces the earlier scores.
-    `scores` maps a criterion's id (or its field name) to a number. Returns the rows saved.
+    `scores` maps a criterion's id (an int, or a string as JSON keys are, or its field name) to
+    a number; other keys are ignored. Returns the rows saved.
     The caller has checked that `judge` sits on the panel and that scoring is still open."""
     criteria = list(criteria)
     if not criteria:
@@ -45,7 +46,14 @@ def score_card_save(*, score_model, subject_field: str, subject, criteria, judge
     errors: dict[str, list[str]] = {}
     values = {}
     for criterion in criteria:
-        raw = scores.get(criterion.pk, scores.get(score_card_field(criterion)))
+        raw = next(
+            (
+                scores[key]
+                for key in (criterion.pk, str(criterion.pk), score_card_field(criterion))
+                if key in scores
+            ),
+            None,
+        )
         if raw in (None, ""):
             errors[score_card_field(criterion)] = [
                 _("请为“%(name)s”打分。") % {"name": criterion.name}

@@ -1,0 +1,130 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from cadres.models import Cadre, Cohort, Unit
+from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
+from training.models import Forum, ForumAttendee, ForumSpeaker
+
+
+def _request_user(serializer):
+    request = serializer.context.get("request")  # absent while the schema is generated
+    return None if request is None else request.user
+
+
+class ForumSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.full_name", read_only=True)
+    speaker_count = serializers.IntegerField(read_only=True)
+    attendee_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Forum
+        fields = [
+            "id", "series", "title", "format", "topic", "unit", "unit_name", "starts_at",
+            "ends_at", "place", "hours", "results_published_at", "results_version",
+            "speaker_count", "attendee_count",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "unit_name", "results_published_at", "results_version", "speaker_count",
+            "attendee_count",
+        ]  # fmt: skip
+        extra_kwargs = {"series": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        self.fields["unit"].queryset = (
+            units_visible_to(user) if user is not None else Unit.objects.none()
+        )
+
+    def validate(self, attrs):
+        # Cross-field checks are the service's (it raises ValidationError keyed by field).
+        return attrs
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    unit_name = serializers.CharField(source="cadre.unit.full_name", read_only=True)
+    position = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    class Meta:
+        model = ForumSpeaker
+        fields = ["id", "cadre", "cadre_name", "unit_name", "talk_title", "position"]
+        read_only_fields = ["id", "cadre_name", "unit_name"]
+        validators = []  # the service reports duplicates with a clear message
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        self.fields["cadre"].queryset = (
+            cadres_visible_to(user).filter(status="active")
+            if user is not None
+            else Cadre.objects.none()
+        )
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    unit_name = serializers.CharField(source="cadre.unit.full_name", read_only=True)
+
+    class Meta:
+        model = ForumAttendee
+        fields = ["id", "cadre", "cadre_name", "unit_name", "attended"]
+        read_only_fields = fields
+
+
+class AttendeesAddSerializer(serializers.Serializer):
+    """Exactly one of: `cadres` (ids), `cohort`, `unit` (with its subtree)."""
+
+    cadres = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Cadre.objects.none()
+    )
+    cohort = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=Cohort.objects.none()
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=Unit.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        if user is not None:
+            self.fields["cadres"].child_relation.queryset = cadres_visible_to(user).filter(
+                status="active"
+            )
+            self.fields["cohort"].queryset = cohorts_managed_by(user)
+            self.fields["unit"].queryset = units_visible_to(user)
+
+    def validate(self, attrs):
+        chosen = [k for k in ("cadres", "cohort", "unit") if attrs.get(k)]
+        if len(chosen) != 1:
+            raise serializers.ValidationError(
+                {"cadres": _("请选择一个批次、一个单位或若干名干部。")}
+            )
+        return attrs
+
+
+class ScoreCardSerializer(serializers.Serializer):
+    """`{"speaker": <id>, "scores": {"<criterion id>": <score>, ...}}`"""
+
+    speaker = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+class ResultSerializer(serializers.Serializer):
+    speaker = serializers.IntegerField(source="speaker.pk")
+    cadre = serializers.IntegerField(source="speaker.cadre_id")
+    cadre_name = serializers.CharField(source="speaker.cadre.name")
+    talk_title = serializers.CharField(source="speaker.talk_title")
+    rank = serializers.IntegerField(source="result.rank", allow_null=True)
+    mean = serializers.DecimalField(
+        source="result.mean", max_digits=7, decimal_places=2, allow_null=True
+    )
+    judges = serializers.IntegerField(source="result.judges")
+    by_criterion = serializers.ListField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)

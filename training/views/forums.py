@@ -1,0 +1,459 @@
+"""Thin HTML views of 菁才论坛: parse, call a selector or service, render.
+Scoping comes from `training.selectors.forums`; outside scope → 404, missing permission → 403;
+the scoring page is for the forum's judges only (membership, not a permission)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from core.forms import flash_service_errors, service_errors_to_form
+from core.workbooks import xlsx_response
+from training.exports_forums import forum_list_xlsx, forum_results_xlsx
+from training.forms_forums import (
+    AttendeeForm,
+    CriterionFormSet,
+    ForumFilterForm,
+    ForumForm,
+    JudgesForm,
+    SpeakerForm,
+)
+from training.models import ForumAttendee, ForumSpeaker
+from training.selectors import forums as selectors
+from training.services import cadres_of
+from training.services import forums as services
+from training.services.judging import score_card_field
+
+
+def _managed(request, pk: int):
+    return get_object_or_404(selectors.forums_managed_by(request.user), pk=pk)
+
+
+def _filtered(request):
+    filters = ForumFilterForm(request.GET or None, units=units_visible_to(request.user))
+    forums = selectors.forum_list(request.user)
+    if request.GET and not filters.is_valid():
+        return filters, forums.none()
+    if filters.is_bound:
+        data = filters.cleaned_data
+        forums = selectors.forums_filter(
+            forums,
+            year=data["year"],
+            quarter=data["quarter"],
+            format=data["format"],
+            unit=data["unit"],
+        )
+    return filters, forums
+
+
+@login_required
+@permission_required("training.view_forum", raise_exception=True)
+def forum_list(request):
+    filters, forums = _filtered(request)
+    page = Paginator(forums, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_add": request.user.has_perm("training.add_forum"),
+    }
+    return render(request, "training/forums/forum_list.html", context)
+
+
+@login_required
+@permission_required("training.view_forum", raise_exception=True)
+def forum_export(request):
+    """The forum list as .xlsx, with the same scope and filters as the page."""
+    _filters, forums = _filtered(request)
+    return xlsx_response(forum_list_xlsx(forums), f"forums-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@permission_required("training.add_forum", raise_exception=True)
+def forum_create(request):
+    form = ForumForm(
+        request.POST or None,
+        units=units_visible_to(request.user),
+        initial={"series": "金城青年说"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            forum = services.forum_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已创建论坛：%(title)s") % {"title": forum.title})
+            return redirect("forum_detail", pk=forum.pk)
+    return render(request, "training/forums/forum_form.html", {"form": form, "forum": None})
+
+
+@login_required
+@permission_required("training.change_forum", raise_exception=True)
+def forum_edit(request, pk: int):
+    forum = _managed(request, pk)
+    form = ForumForm(request.POST or None, instance=forum, units=units_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forum_update(forum=forum, actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("forum_detail", pk=forum.pk)
+    return render(request, "training/forums/forum_form.html", {"form": form, "forum": forum})
+
+
+def _member_cadres(request):
+    return cadres_visible_to(request.user).filter(status="active")
+
+
+def _attendee_form(request, data=None) -> AttendeeForm:
+    user = request.user
+    return AttendeeForm(
+        data,
+        cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
+        units=units_visible_to(user).order_by("path"),
+        cadres=_member_cadres(request),
+    )
+
+
+@login_required
+@permission_required("training.view_forum", raise_exception=True)
+def forum_detail(request, pk: int):
+    forum = get_object_or_404(
+        selectors.forums_visible_to(request.user).select_related("unit"), pk=pk
+    )
+    manages = selectors.forums_managed_by(request.user).filter(pk=forum.pk).exists()
+    attendees = list(selectors.attendees_of(forum, request.user))
+    context = {
+        "forum": forum,
+        "speakers": list(selectors.speakers_of(forum)),
+        "attendees": attendees,
+        "unconfirmed": sum(1 for a in attendees if not a.attended),
+        "manages": manages,
+        "started": timezone.now() >= forum.starts_at,
+        "full_results": selectors.sees_full_results(request.user, forum),
+        "own_ranks": selectors.own_ranks(forum, request.user),
+        "criteria": list(forum.criteria.all()),
+        "judges": list(forum.judges.order_by("username")),
+        "is_judge": forum.judges.filter(pk=request.user.pk).exists(),
+        "attendee_form": _attendee_form(request) if manages else None,
+    }
+    return render(request, "training/forums/forum_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def speaker_add(request, pk: int):
+    forum = _managed(request, pk)
+    form = SpeakerForm(request.POST, cadres=_member_cadres(request))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("forum_detail", pk=forum.pk)
+    data = form.cleaned_data
+    try:
+        speaker = services.speaker_add(
+            forum=forum,
+            cadre=data["cadre"],
+            talk_title=data["talk_title"],
+            position=data["position"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("已添加主讲人：%(name)s") % {"name": speaker.cadre.name})
+    return redirect("forum_detail", pk=forum.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def speaker_remove(request, pk: int, speaker_pk: int):
+    forum = _managed(request, pk)
+    speaker = get_object_or_404(ForumSpeaker, forum=forum, pk=speaker_pk)
+    try:
+        services.speaker_remove(speaker=speaker, actor=request.user)
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("已移除主讲人。"))
+    return redirect("forum_detail", pk=forum.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def attendee_add(request, pk: int):
+    forum = _managed(request, pk)
+    form = _attendee_form(request, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("forum_detail", pk=forum.pk)
+    data = form.cleaned_data
+    if data["cadre"]:
+        cadres = [data["cadre"]]
+    else:
+        # Only cadres the user may see, whatever the cohort or unit holds.
+        cadres = list(
+            cadres_of(cohort=data["cohort"], unit=data["unit"])
+            .filter(pk__in=cadres_visible_to(request.user).values("pk"))
+            .order_by("name_pinyin", "id")
+        )
+    try:
+        counts = services.attendees_add(forum=forum, cadres=cadres, actor=request.user)
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+        return redirect("forum_detail", pk=forum.pk)
+    messages.success(request, _("已添加参加人员%(count)s人。") % {"count": counts["added"]})
+    if counts["skipped_speakers"]:
+        messages.warning(
+            request,
+            _("已跳过%(count)s名本期主讲人（同一人不能既是主讲人又是参加人员）。")
+            % {"count": counts["skipped_speakers"]},
+        )
+    return redirect("forum_detail", pk=forum.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def attendee_remove(request, pk: int, attendee_pk: int):
+    forum = _managed(request, pk)
+    attendee = get_object_or_404(ForumAttendee, forum=forum, pk=attendee_pk)
+    services.attendee_remove(attendee=attendee, actor=request.user)
+    messages.success(request, _("已移除参加人员。"))
+    return redirect("forum_detail", pk=forum.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def attendees_confirm(request, pk: int):
+    forum = _managed(request, pk)
+    try:
+        count = services.attendees_confirm(forum=forum, actor=request.user)
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("已确认%(count)s人参加。") % {"count": count})
+    return redirect("forum_detail", pk=forum.pk)
+
+
+@login_required
+@permission_required("training.change_forum", raise_exception=True)
+def forum_candidates(request, pk: int):
+    """htmx partial: visible serving cadres matching the search, not yet on the forum.
+    `?role=speaker` offers them as speakers (with a talk title), otherwise as attendees."""
+    forum = _managed(request, pk)
+    search = request.GET.get("q", "").strip()
+    as_speaker = request.GET.get("role") == "speaker"
+    rows = []
+    if search:
+        rows = list(
+            _member_cadres(request)
+            .filter(cadre_search_q(search, user=request.user))
+            .exclude(forum_talks__forum=forum)
+            .exclude(forum_attendances__forum=forum)
+            .select_related("unit")
+            .order_by("name_pinyin", "id")[:20]
+        )
+    context = {"forum": forum, "rows": rows, "searched": bool(search), "as_speaker": as_speaker}
+    return render(request, "training/forums/_candidates.html", context)
+
+
+@login_required
+@permission_required("training.change_forum", raise_exception=True)
+def forum_criteria(request, pk: int):
+    forum = _managed(request, pk)
+    initial = [
+        {"name": c.name, "max_score": c.max_score, "position": c.position}
+        for c in forum.criteria.all()
+    ]
+    formset = CriterionFormSet(request.POST or None, initial=initial, prefix="c")
+    if request.method == "POST" and formset.is_valid():
+        rows = [f.cleaned_data for f in formset if (f.cleaned_data.get("name") or "").strip()]
+        try:
+            services.criteria_set(forum=forum, criteria=rows, actor=request.user)
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            messages.success(request, _("评分项已保存。"))
+            return redirect("forum_detail", pk=forum.pk)
+    locked = forum.speakers.filter(scores__isnull=False).exists()
+    context = {"forum": forum, "formset": formset, "locked": locked}
+    return render(request, "training/forums/criteria.html", context)
+
+
+@login_required
+@permission_required("training.change_forum", raise_exception=True)
+def forum_judges(request, pk: int):
+    forum = _managed(request, pk)
+    candidates = services.judge_candidates(request.user).order_by("username")
+    form = JudgesForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"judges": list(forum.judges.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.judges_set(
+                forum=forum,
+                judges=form.cleaned_data["judges"],
+                allowed=candidates,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("评委已保存。"))
+            return redirect("forum_detail", pk=forum.pk)
+    return render(request, "training/forums/judges.html", {"forum": forum, "form": form})
+
+
+@login_required
+def forum_score(request, pk: int):
+    """评分 (phone-friendly): one card per speaker with every criterion; judges only."""
+    forum = get_object_or_404(selectors.forums_judged_by(request.user), pk=pk)
+    speakers = list(selectors.speakers_of(forum))
+    criteria = list(forum.criteria.all())
+    errors: dict[int, dict] = {}
+    posted: dict[int, dict] = {}
+    if request.method == "POST":
+        speaker = next((s for s in speakers if str(s.pk) == request.POST.get("speaker")), None)
+        if speaker is None:
+            messages.error(request, _("请选择要评分的主讲人。"))
+        else:
+            try:
+                services.forum_score_save(speaker=speaker, judge=request.user, scores=request.POST)
+            except ValidationError as exc:
+                errors[speaker.pk] = (
+                    exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                )
+                posted[speaker.pk] = request.POST
+                for key, values in errors[speaker.pk].items():
+                    if not key.startswith("criterion_"):
+                        for message in values:
+                            messages.error(request, message)
+            else:
+                messages.success(
+                    request, _("已保存对%(name)s的评分。") % {"name": speaker.cadre.name}
+                )
+                return redirect("forum_score", pk=forum.pk)
+    mine = selectors.judge_cards(forum, request.user)
+    cards = []
+    for speaker in speakers:
+        fields = []
+        for criterion in criteria:
+            name = score_card_field(criterion)
+            value = (
+                posted[speaker.pk].get(name, "")
+                if speaker.pk in posted
+                else mine.get(speaker.pk, {}).get(criterion.pk, "")
+            )
+            fields.append(
+                {
+                    "criterion": criterion,
+                    "name": name,
+                    "value": value,
+                    "errors": errors.get(speaker.pk, {}).get(name, []),
+                }
+            )
+        cards.append(
+            {
+                "speaker": speaker,
+                "fields": fields,
+                "done": len(mine.get(speaker.pk, {})) == len(criteria) and bool(criteria),
+            }
+        )
+    context = {
+        "forum": forum,
+        "cards": cards,
+        "criteria": criteria,
+        "open": services.scoring_open(forum),
+        "started": timezone.now() >= forum.starts_at,
+    }
+    return render(request, "training/forums/score.html", context)
+
+
+@login_required
+def my_scoring(request):
+    """我的评分任务: the forums the user judges."""
+    forums = selectors.scoring_tasks(request.user)
+    page = Paginator(forums, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "querystring": "", "now": timezone.now()}
+    return render(request, "training/forums/my_scoring.html", context)
+
+
+def _results_forum(request, pk: int):
+    forum = get_object_or_404(
+        selectors.forums_visible_to(request.user).select_related("unit"), pk=pk
+    )
+    if not selectors.sees_full_results(request.user, forum):
+        raise PermissionDenied
+    return forum
+
+
+@login_required
+@permission_required("training.view_forum", raise_exception=True)
+def forum_results(request, pk: int):
+    forum = _results_forum(request, pk)
+    context = {
+        "forum": forum,
+        "table": selectors.results_table(forum),
+        "manages": selectors.forums_managed_by(request.user).filter(pk=forum.pk).exists(),
+    }
+    return render(request, "training/forums/results.html", context)
+
+
+@login_required
+@permission_required("training.view_forum", raise_exception=True)
+def forum_results_export(request, pk: int):
+    forum = _results_forum(request, pk)
+    return xlsx_response(
+        forum_results_xlsx(forum, selectors.results_table(forum)),
+        f"forum-{forum.pk}-results-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def forum_publish(request, pk: int):
+    forum = _managed(request, pk)
+    try:
+        services.forum_results_publish(forum=forum, actor=request.user)
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("结果已发布，积分已记入。"))
+    return redirect("forum_results", pk=forum.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_forum", raise_exception=True)
+def forum_unpublish(request, pk: int):
+    forum = _managed(request, pk)
+    try:
+        services.forum_results_withdraw(
+            forum=forum, actor=request.user, reason=request.POST.get("reason", "").strip()
+        )
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("已撤回发布，评分重新开放，相应积分已冲销。"))
+    return redirect("forum_results", pk=forum.pk)
