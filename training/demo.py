@@ -5,10 +5,11 @@ import datetime
 import random
 
 from training.demo_activities import seed_activities
+from training.demo_forums import seed_forums
 from training.demo_fund import seed_fund
 from training.demo_research import seed_research
 
-SEEDERS = [seed_activities, seed_fund, seed_research]
+SEEDERS = [seed_activities, seed_fund, seed_forums, seed_research]
 
 
 def seed_training(*, cadres, town, units, users, seed: int, today: datetime.date) -> None:
