@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from training.selectors.activities import activities_visible_to
+from training.selectors.forums import forums_visible_to
+from training.selectors.research import defenses_visible_to
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,59 @@ def activity_entries(user, start: datetime.date, end: datetime.date) -> list[Cal
     ]
 
 
+def forum_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
+    """菁才论坛 forums the user may see (organised in scope, or a cadre in scope takes part)."""
+    if not user.has_perm("training.view_forum"):
+        return []
+    lower, upper = bounds(start, end)
+    rows = (
+        forums_visible_to(user)
+        .filter(starts_at__gte=lower, starts_at__lt=upper)
+        .only("pk", "title", "starts_at", "ends_at", "place")
+        .order_by("starts_at", "id")
+    )
+    return [
+        CalendarEntry(
+            starts_at=f.starts_at,
+            ends_at=f.ends_at,
+            title=f.title,
+            kind=_("菁才论坛"),
+            url=reverse("forum_detail", args=[f.pk]),
+            place=f.place,
+            uid=f"forum-{f.pk}",
+        )
+        for f in rows
+    ]
+
+
+def defense_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
+    """Research defenses (课题答辩会) for staff and leaders in scope and for their judges."""
+    lower, upper = bounds(start, end)
+    rows = (
+        defenses_visible_to(user)
+        .filter(held_at__gte=lower, held_at__lt=upper)
+        .only("pk", "title", "held_at", "place")
+        .order_by("held_at", "id")
+    )
+    return [
+        CalendarEntry(
+            starts_at=d.held_at,
+            ends_at=None,
+            title=d.title,
+            kind=_("课题答辩"),
+            url=reverse("defense_detail", args=[d.pk]),
+            place=d.place,
+            uid=f"defense-{d.pk}",
+        )
+        for d in rows
+    ]
+
+
 Source = Callable[[object, datetime.date, datetime.date], list[CalendarEntry]]
 SOURCES: list[Source] = [
     activity_entries,
+    forum_entries,
+    defense_entries,
 ]
 
 
