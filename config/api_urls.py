@@ -7,6 +7,8 @@ from core.api.auth import TokenView
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
+from training.api_collective import CollectiveActivityViewSet
+from training.api_writing import WritingViewSet
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -18,6 +20,8 @@ router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rul
 router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("activities", training_api.ActivityViewSet, basename="activity")
+router.register("writings", WritingViewSet, basename="writing")
+router.register("collective-activities", CollectiveActivityViewSet, basename="collective-activity")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

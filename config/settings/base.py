@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "scoring.choices.EntryKind",
         "RoundKindEnum": "scoring.choices.RoundKind",
         "RoundStatusEnum": "scoring.choices.RoundStatus",
+        "WritingKindEnum": "training.choices.WritingKind",
+        "AdoptionLevelEnum": "training.choices.AdoptionLevel",
+        "ReviewStatusEnum": "training.choices.Review",
+        "CollectiveKindEnum": "training.choices.CollectiveKind",
     },
 }
 
