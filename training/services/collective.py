@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from scoring.services import event_record, event_withdraw
+from scoring.services import event_record, event_withdraw, rules_for
 from training.choices import CollectiveKind
 from training.events import versioned_source
 from training.models import CollectiveActivity, CollectiveParticipation
@@ -109,6 +109,8 @@ def participants_record(
     # concurrent recording of the same activity from racing the unique constraint.
     CollectiveParticipation.objects.bulk_create(new)
     kind = collective_kind(activity.kind)
+    if not new or not rules_for(kind, activity.held_on).filter(needs_approval=False).exists():
+        return new  # no rule scores this kind on that day: nothing to report, one query
     for row in new:
         event_record(
             kind=kind,
