@@ -139,6 +139,9 @@ def test_page_access_per_role(world, activities, client, name, url, expected, ro
 
 
 POSTS = [
+    ("create (invalid)", "/training/collective/new/", expect(_=403, admin=200, staff=200)),
+    ("edit other town's", "/training/collective/{other}/edit/",
+     expect(_=403, admin=200, staff=404)),
     ("add", "/training/collective/{own}/participants/", expect(_=403, admin=302, staff=302)),
     ("add other town's", "/training/collective/{other}/participants/",
      expect(_=403, admin=302, staff=404)),

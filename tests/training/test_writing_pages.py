@@ -73,6 +73,9 @@ def test_page_access_per_role(world, pieces, client, name, url, expected, role):
 
 
 POSTS = [
+    ("submit (invalid)", "/training/writing/new/", expect(_=403, admin=200, staff=200, cadre=200)),
+    ("edit other town's", "/training/writing/{other}/edit/",
+     expect(_=403, admin=200, staff=404, cadre=404)),
     ("verify own", "/training/writing/{own}/verify/", expect(_=403, admin=302, staff=302)),
     ("verify other town's", "/training/writing/{other}/verify/",
      expect(_=403, admin=302, staff=404)),
