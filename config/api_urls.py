@@ -10,6 +10,8 @@ from training import api as training_api
 from training import api_fund as training_fund_api
 from training import api_research
 from training.api_forums import ForumViewSet
+from training.api_collective import CollectiveActivityViewSet
+from training.api_writing import WritingViewSet
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -26,6 +28,8 @@ router.register("spendings", training_fund_api.SpendingViewSet, basename="spendi
 router.register("research-topics", api_research.ResearchTopicViewSet, basename="research-topic")
 router.register("defenses", api_research.DefenseViewSet, basename="defense")
 router.register("forums", ForumViewSet, basename="forum")
+router.register("writings", WritingViewSet, basename="writing")
+router.register("collective-activities", CollectiveActivityViewSet, basename="collective-activity")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -17,4 +17,6 @@ urlpatterns = [
     path("training/<int:pk>/signin/<str:code>/", views.activity_signin, name="activity_signin"),
     path("", include("training.urls_research")),
     path("", include("training.urls_forums")),
+    path("", include("training.urls_writing")),
+    path("", include("training.urls_collective")),
 ]

@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "ResearchFieldEnum": "training.choices.ResearchField",
         "MemberRoleEnum": "training.choices.MemberRole",
         "ForumFormatEnum": "training.choices.ForumFormat",
+        "WritingKindEnum": "training.choices.WritingKind",
+        "AdoptionLevelEnum": "training.choices.AdoptionLevel",
+        "ReviewStatusEnum": "training.choices.Review",
+        "CollectiveKindEnum": "training.choices.CollectiveKind",
     },
 }
 

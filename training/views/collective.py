@@ -1,0 +1,184 @@
+"""Thin HTML views of collective activities (集体活动): the scoped list with participant
+counts and its export, create/edit, the detail with participants, and recording participants
+by cohort, unit subtree or name. Outside scope → 404; missing permission → 403."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from core.forms import flash_service_errors, service_errors_to_form
+from core.workbooks import xlsx_response
+from training.exports_collective import collective_xlsx
+from training.forms_collective import CollectiveFilterForm, CollectiveForm, ParticipantsForm
+from training.selectors import collective as selectors
+from training.services import cadres_of
+from training.services import collective as services
+
+
+def _managed(request, pk: int):
+    return get_object_or_404(selectors.collectives_managed_by(request.user), pk=pk)
+
+
+def _filtered(request):
+    filters = CollectiveFilterForm(
+        request.GET or None, units=units_visible_to(request.user).order_by("path")
+    )
+    activities = selectors.collective_list(request.user)
+    if request.GET:
+        activities = filters.filter(activities)
+    return filters, activities
+
+
+@login_required
+@permission_required("training.view_collectiveactivity", raise_exception=True)
+def collective_list(request):
+    filters, activities = _filtered(request)
+    page = Paginator(activities, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "querystring": query.urlencode(),
+        "export_query": request.GET.urlencode(),
+        "can_add": request.user.has_perm("training.add_collectiveactivity"),
+    }
+    return render(request, "training/collective/list.html", context)
+
+
+@login_required
+@permission_required("training.view_collectiveactivity", raise_exception=True)
+def collective_export(request):
+    _filters, activities = _filtered(request)
+    content = collective_xlsx(activities)
+    return xlsx_response(content, f"collective-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@permission_required("training.add_collectiveactivity", raise_exception=True)
+def collective_create(request):
+    form = CollectiveForm(request.POST or None, units=units_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.collective_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已创建集体活动：%(title)s") % {"title": activity.title})
+            return redirect("collective_detail", pk=activity.pk)
+    return render(request, "training/collective/form.html", {"form": form, "activity": None})
+
+
+@login_required
+@permission_required("training.change_collectiveactivity", raise_exception=True)
+def collective_edit(request, pk: int):
+    activity = _managed(request, pk)
+    form = CollectiveForm(
+        request.POST or None, instance=activity, units=units_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.collective_update(
+                activity=activity, actor=request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("collective_detail", pk=activity.pk)
+    return render(request, "training/collective/form.html", {"form": form, "activity": activity})
+
+
+def _participants_form(request, data=None) -> ParticipantsForm:
+    user = request.user
+    return ParticipantsForm(
+        data,
+        cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
+        units=units_visible_to(user).order_by("path"),
+        cadres=cadres_visible_to(user).filter(status="active"),
+    )
+
+
+@login_required
+@permission_required("training.view_collectiveactivity", raise_exception=True)
+def collective_detail(request, pk: int):
+    activity = get_object_or_404(
+        selectors.collectives_visible_to(request.user).select_related("unit", "created_by"), pk=pk
+    )
+    manages = selectors.collectives_managed_by(request.user).filter(pk=activity.pk).exists()
+    context = {
+        "activity": activity,
+        "roll": list(selectors.collective_roll(activity, request.user)),
+        "manages": manages,
+        "add_form": _participants_form(request) if manages else None,
+    }
+    return render(request, "training/collective/detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_collectiveactivity", raise_exception=True)
+def collective_participants_add(request, pk: int):
+    activity = _managed(request, pk)
+    form = _participants_form(request, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("collective_detail", pk=activity.pk)
+    data = form.cleaned_data
+    if data["cadre"]:
+        cadres = [data["cadre"]]
+    else:
+        # Only cadres the user may see, whatever the cohort or unit holds.
+        cadres = list(
+            cadres_of(cohort=data["cohort"], unit=data["unit"])
+            .filter(pk__in=cadres_visible_to(request.user).values("pk"))
+            .order_by("name_pinyin", "id")
+        )
+    try:
+        added = services.participants_record(
+            activity=activity, cadres=cadres, actor=request.user, note=data["note"]
+        )
+    except ValidationError as exc:
+        flash_service_errors(request, exc)
+    else:
+        messages.success(request, _("已登记%(count)s人参加。") % {"count": len(added)})
+    return redirect("collective_detail", pk=activity.pk)
+
+
+@login_required
+@require_POST
+@permission_required("training.change_collectiveactivity", raise_exception=True)
+def collective_participant_remove(request, pk: int, participation: int):
+    activity = _managed(request, pk)
+    row = get_object_or_404(selectors.collective_roll(activity, request.user), pk=participation)
+    services.participants_remove(activity=activity, participations=[row], actor=request.user)
+    messages.success(request, _("已移除%(name)s。") % {"name": row.cadre.name})
+    return redirect("collective_detail", pk=activity.pk)
+
+
+@login_required
+@permission_required("training.change_collectiveactivity", raise_exception=True)
+def collective_candidates(request, pk: int):
+    """htmx partial: visible serving cadres matching the search, not yet recorded."""
+    activity = _managed(request, pk)
+    search = request.GET.get("q", "").strip()
+    rows = []
+    if search:
+        rows = list(
+            cadres_visible_to(request.user)
+            .filter(cadre_search_q(search, user=request.user), status="active")
+            .exclude(collective_participations__activity=activity)
+            .select_related("unit")
+            .order_by("name_pinyin", "id")[:20]
+        )
+    context = {"activity": activity, "rows": rows, "searched": bool(search)}
+    return render(request, "training/collective/_candidates.html", context)
