@@ -9,8 +9,8 @@ from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
 from training import api_fund as training_fund_api
 from training import api_research
-from training.api_forums import ForumViewSet
 from training.api_collective import CollectiveActivityViewSet
+from training.api_forums import ForumViewSet
 from training.api_writing import WritingViewSet
 
 router = DefaultRouter()

@@ -8,8 +8,16 @@ from training.demo_activities import seed_activities
 from training.demo_forums import seed_forums
 from training.demo_fund import seed_fund
 from training.demo_research import seed_research
+from training.demo_writing import seed_collective, seed_writing
 
-SEEDERS = [seed_activities, seed_fund, seed_forums, seed_research]
+SEEDERS = [
+    seed_activities,
+    seed_fund,
+    seed_forums,
+    seed_research,
+    seed_writing,
+    seed_collective,
+]
 
 
 def seed_training(*, cadres, town, units, users, seed: int, today: datetime.date) -> None:
