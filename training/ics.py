@@ -55,7 +55,11 @@ def ics_calendar(entries, *, name: str, base_url: str, host: str) -> str:
             "BEGIN:VEVENT",
             f"UID:{entry.uid}@{host}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(entry.starts_at)}",
+            (
+                f"DTSTART;VALUE=DATE:{entry.date:%Y%m%d}"
+                if entry.all_day
+                else f"DTSTART:{_utc(entry.starts_at)}"
+            ),
         ]
         if entry.ends_at:
             lines.append(f"DTEND:{_utc(entry.ends_at)}")

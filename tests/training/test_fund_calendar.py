@@ -96,7 +96,12 @@ def test_cadre_sees_only_their_activities(world, february):
 
 
 def test_sources_are_a_list_of_functions():
-    assert [s.__name__ for s in SOURCES] == ["activity_entries", "forum_entries", "defense_entries"]
+    assert [s.__name__ for s in SOURCES] == [
+        "activity_entries",
+        "forum_entries",
+        "defense_entries",
+        "collective_entries",
+    ]
 
 
 def test_ics_export(world, february, client_for):

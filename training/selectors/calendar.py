@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from training.selectors.activities import activities_visible_to
+from training.selectors.collective import collectives_visible_to
 from training.selectors.forums import forums_visible_to
 from training.selectors.research import defenses_visible_to
 
@@ -26,6 +27,7 @@ class CalendarEntry:
     url: str
     place: str = ""
     uid: str = ""  # stable id for iCalendar, e.g. "activity-12"
+    all_day: bool = False
 
     @property
     def date(self) -> datetime.date:
@@ -118,11 +120,38 @@ def defense_entries(user, start: datetime.date, end: datetime.date) -> list[Cale
     ]
 
 
+def collective_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
+    """Collective activities (集体活动) the user may see, on their day (no time of day)."""
+    if not user.has_perm("training.view_collectiveactivity"):
+        return []
+    tz = timezone.get_current_timezone()
+    rows = (
+        collectives_visible_to(user)
+        .filter(held_on__range=(start, end))
+        .only("pk", "title", "kind", "held_on", "place")
+        .order_by("held_on", "id")
+    )
+    return [
+        CalendarEntry(
+            starts_at=datetime.datetime.combine(c.held_on, datetime.time.min, tzinfo=tz),
+            ends_at=None,
+            title=c.title,
+            kind=str(c.get_kind_display()),
+            url=reverse("collective_detail", args=[c.pk]),
+            place=c.place,
+            uid=f"collective-{c.pk}",
+            all_day=True,
+        )
+        for c in rows
+    ]
+
+
 Source = Callable[[object, datetime.date, datetime.date], list[CalendarEntry]]
 SOURCES: list[Source] = [
     activity_entries,
     forum_entries,
     defense_entries,
+    collective_entries,
 ]
 
 
