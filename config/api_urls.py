@@ -7,6 +7,7 @@ from core.api.auth import TokenView
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
+from training import api_postings
 
 router = DefaultRouter()
 router.register("units", cadres_api.UnitViewSet, basename="unit")
@@ -18,6 +19,9 @@ router.register("point-rules", scoring_api.PointRuleViewSet, basename="point-rul
 router.register("point-entries", scoring_api.PointEntryViewSet, basename="point-entry")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("activities", training_api.ActivityViewSet, basename="activity")
+router.register("task-forces", api_postings.TaskForceViewSet, basename="task-force")
+router.register("postings", api_postings.PostingViewSet, basename="posting")
+router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from training.views import activities as views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("training/<int:pk>/qr/", views.activity_qr, name="activity_qr"),
     path("training/<int:pk>/qr/code/", views.activity_qr_code, name="activity_qr_code"),
     path("training/<int:pk>/signin/<str:code>/", views.activity_signin, name="activity_signin"),
+    path("", include("training.urls_postings")),
 ]
