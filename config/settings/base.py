@@ -193,6 +193,7 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "scoring.choices.EntryKind",
         "RoundKindEnum": "scoring.choices.RoundKind",
         "RoundStatusEnum": "scoring.choices.RoundStatus",
+        "AssessmentEnum": "training.choices.Assessment",
     },
 }
 
