@@ -347,6 +347,7 @@ def my_postings(request):
 
 
 def _own_posting(request, pk: int):
+    _require_posting_pages(request.user)
     posting = get_object_or_404(selectors.postings_visible_to(request.user), pk=pk)
     if posting.cadre.user_id != request.user.pk or not request.user.has_perm(
         "training.add_monthlyreport"
