@@ -70,7 +70,9 @@ def test_task_force_members_default_to_its_unit_period_and_goal(world, data):
     member = data["member"]
     task_force = data["task_force"]
     assert (member.type, member.task_force, member.host_unit) == (
-        "task_force", task_force, world["units"]["town"]
+        "task_force",
+        task_force,
+        world["units"]["town"],
     )
     assert (member.starts_on, member.ends_on) == (task_force.starts_on, task_force.ends_on)
     assert member.goals == task_force.goal
@@ -118,7 +120,7 @@ def test_overdue_months_at_given_dates_with_the_grace_boundary(world):
     # A returned report is outstanding again; an assessed posting leaves the board.
     _filed(posting, cadre_user, D(2025, 1, 1), status="returned")
     rows = selectors.overdue_reports(Posting.objects.all(), today=D(2025, 5, 6))
-    assert [(r.month, r.returned) for r in rows][0] == (D(2025, 1, 1), True)
+    assert (rows[0].month, rows[0].returned) == (D(2025, 1, 1), True)
     Posting.objects.filter(pk=posting.pk).update(assessment="pass")
     assert overdue_on(D(2025, 5, 6)) == []
 
@@ -240,9 +242,7 @@ def test_assessment_after_the_end_and_its_correction(world, data):
 
 
 def test_posting_months_for_the_cadre_page(world, data):
-    rows = selectors.posting_months(
-        data["own"], list(data["own"].reports.all()), today=f.TODAY
-    )
+    rows = selectors.posting_months(data["own"], list(data["own"].reports.all()), today=f.TODAY)
     assert rows[0].report == data["report"] and rows[0].status == "done"
     assert rows[1].status == "overdue"
     assert rows[2].status == ("overdue" if f.TODAY.day > 5 else "due")  # last month's grace

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
+from core.import_widgets import neutralise
 from core.roles import Role, has_role
 from core.uploads import file_download
 from core.workbooks import xlsx_bytes, xlsx_response
@@ -168,23 +169,30 @@ POSTING_HEADERS = [
 ]  # fmt: skip
 
 
+def _cells(values: list) -> list:
+    """Text as plain strings (lazy labels resolved) that no spreadsheet runs as a formula."""
+    return [v if isinstance(v, int | datetime.date) else neutralise(str(v)) for v in values]
+
+
 def _posting_rows(postings, today):
     for p in postings.iterator(chunk_size=500):
-        yield [
-            p.cadre.name,
-            p.cadre.unit.full_name,
-            p.get_type_display(),
-            p.host_unit.full_name,
-            p.role,
-            p.task_force.name if p.task_force else "",
-            p.starts_on,
-            p.ends_on,
-            services.posting_status(p, today).label,
-            str(p.supervisor) if p.supervisor else "",
-            p.reports_filed,
-            p.reports_accepted,
-            p.get_assessment_display() if p.assessment else "",
-        ]
+        yield _cells(
+            [
+                p.cadre.name,
+                p.cadre.unit.full_name,
+                p.get_type_display(),
+                p.host_unit.full_name,
+                p.role,
+                p.task_force.name if p.task_force else "",
+                p.starts_on,
+                p.ends_on,
+                services.posting_status(p, today).label,
+                p.supervisor or "",
+                p.reports_filed,
+                p.reports_accepted,
+                p.get_assessment_display() if p.assessment else "",
+            ]
+        )
 
 
 @login_required
@@ -503,17 +511,19 @@ def monthly_report_overdue(request):
             title=_("月报逾期"),
             headers=[_(h) for h in OVERDUE_HEADERS],
             rows=(
-                [
-                    r.posting.cadre.name,
-                    r.posting.cadre.unit.full_name,
-                    r.posting.get_type_display(),
-                    r.posting.host_unit.full_name,
-                    f"{r.month:%Y-%m}",
-                    r.deadline,
-                    r.days_overdue,
-                    _("已退回未修改") if r.returned else _("未报送"),
-                    str(r.posting.supervisor) if r.posting.supervisor else "",
-                ]
+                _cells(
+                    [
+                        r.posting.cadre.name,
+                        r.posting.cadre.unit.full_name,
+                        r.posting.get_type_display(),
+                        r.posting.host_unit.full_name,
+                        f"{r.month:%Y-%m}",
+                        r.deadline,
+                        r.days_overdue,
+                        _("已退回未修改") if r.returned else _("未报送"),
+                        r.posting.supervisor or "",
+                    ]
+                )
                 for r in rows
             ),
             widths={_("所在单位"): 24, _("锻炼单位"): 24},
