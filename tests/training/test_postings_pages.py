@@ -262,6 +262,7 @@ def test_file_review_and_assess_through_the_pages(world, data, client_for):
     report.refresh_from_db()
     assert report.status == "returned"
     assert sum(e.points for e in PointEntry.objects.filter(cadre=me)) == 0
+    cadre = client_for(world["users"]["cadre"])  # one test client, logged in again
     page = cadre.get(f"/training/monthly-reports/{report.pk}/edit/").content.decode()
     assert "请附照片" in page
 
