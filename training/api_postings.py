@@ -34,14 +34,15 @@ class SupervisorOrModelPermissions(ScopedModelPermissions):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        if getattr(view, "action", None) in ("partial_update", "update"):
+        action_name = getattr(view, "action", None)
+        supervising = request.user.supervised_postings.exists()
+        if action_name == "review":
+            return supervising or request.user.has_perm("training.change_monthlyreport")
+        if action_name in ("partial_update", "update") and view.basename == "monthly-report":
             return request.user.has_perm("training.add_monthlyreport")
         if super().has_permission(request, view):
             return True
-        supervising = request.user.supervised_postings.exists()
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return supervising
-        return supervising and getattr(view, "action", None) == "review"
+        return supervising and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 class TaskForceViewSet(viewsets.ModelViewSet):

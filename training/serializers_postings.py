@@ -48,6 +48,8 @@ class PostingSerializer(serializers.ModelSerializer):
             "id", "cadre_name", "host_unit_name", "status", "assessment", "assessment_comment",
             "assessed_at", "reports_filed", "reports_accepted",
         ]  # fmt: skip
+        # The service checks the fields together and names each one in its errors.
+        extra_kwargs = {"goals": {"required": False, "allow_blank": True}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +86,11 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
             "id", "cadre_name", "has_attachment", "status", "submitted_at", "review_comment",
             "reviewed_at",
         ]  # fmt: skip
-        extra_kwargs = {"attachment": {"write_only": True, "required": False}}
+        extra_kwargs = {
+            "attachment": {"write_only": True, "required": False},
+            "work_done": {"required": False, "allow_blank": True},
+        }
+        validators = []  # one report per month: the service says so, naming the month
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
