@@ -8,7 +8,7 @@ from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
 from training import api_fund as training_fund_api
-from training import api_research
+from training import api_postings, api_research
 from training.api_collective import CollectiveActivityViewSet
 from training.api_forums import ForumViewSet
 from training.api_writing import WritingViewSet
@@ -30,6 +30,9 @@ router.register("defenses", api_research.DefenseViewSet, basename="defense")
 router.register("forums", ForumViewSet, basename="forum")
 router.register("writings", WritingViewSet, basename="writing")
 router.register("collective-activities", CollectiveActivityViewSet, basename="collective-activity")
+router.register("task-forces", api_postings.TaskForceViewSet, basename="task-force")
+router.register("postings", api_postings.PostingViewSet, basename="posting")
+router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

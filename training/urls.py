@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("training.urls_forums")),
     path("", include("training.urls_writing")),
     path("", include("training.urls_collective")),
+    path("", include("training.urls_postings")),
 ]

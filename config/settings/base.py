@@ -132,6 +132,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Photos on a cadre profile (干部照片).
 QINGMIAO_PHOTO_MAX_BYTES = env.int("QINGMIAO_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
 QINGMIAO_PAGE_SIZE = 50
+# A posting's monthly report (挂职月报) is overdue this many days after its month ends.
+QINGMIAO_MONTHLY_REPORT_GRACE_DAYS = env.int("QINGMIAO_MONTHLY_REPORT_GRACE_DAYS", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -199,6 +201,7 @@ SPECTACULAR_SETTINGS = {
         "AdoptionLevelEnum": "training.choices.AdoptionLevel",
         "ReviewStatusEnum": "training.choices.Review",
         "CollectiveKindEnum": "training.choices.CollectiveKind",
+        "AssessmentEnum": "training.choices.Assessment",
     },
 }
 
