@@ -7,6 +7,7 @@ import random
 from training.demo_activities import seed_activities
 from training.demo_forums import seed_forums
 from training.demo_fund import seed_fund
+from training.demo_postings import seed_postings
 from training.demo_research import seed_research
 from training.demo_writing import seed_collective, seed_writing
 
@@ -14,6 +15,7 @@ SEEDERS = [
     seed_activities,
     seed_fund,
     seed_forums,
+    seed_postings,
     seed_research,
     seed_writing,
     seed_collective,
