@@ -56,6 +56,13 @@ RULES = [
     ("YAN-04", "信息稿件被区级采用", RuleCategory.RESEARCH, "training.writing.adopted.district", "3", "", None, True),
     ("YAN-05", "信息稿件被市级采用", RuleCategory.RESEARCH, "training.writing.adopted.city", "6", "", None, True),
     ("YAN-06", "信息稿件被省级采用", RuleCategory.RESEARCH, "training.writing.adopted.province", "10", "", None, True),
+    ("XUE-04", "提交参观调研报告", RuleCategory.LEARN, "training.trip_report.submitted", "1", CapPeriod.QUARTER, "3", False),
+    ("SAI-03", "青年论坛评比第一名", RuleCategory.COMPETE, "training.forum.rank.1", "5", "", None, False),
+    ("SAI-04", "参加青年论坛", RuleCategory.COMPETE, "training.forum.attendee", "0.5", CapPeriod.QUARTER, "2", False),
+    ("FANG-03", "挂职月报审核通过", RuleCategory.VISIT, "training.posting.report.accepted", "0.5", "", None, False),
+    ("FANG-04", "挂职锻炼考核优秀", RuleCategory.VISIT, "training.posting.assessed.excellent", "6", "", None, False),
+    ("FANG-05", "参加义务劳动", RuleCategory.VISIT, "training.collective.labour", "1", CapPeriod.QUARTER, "4", False),
+    ("YAN-07", "参加课题研究（成员）", RuleCategory.RESEARCH, "training.research.completed.member", "2", "", None, False),
     ("QT-01", "谈心谈话逾期未完成", RuleCategory.OTHER, "mentoring.talk.overdue", "-2", "", None, False),
 ]  # fmt: skip
 

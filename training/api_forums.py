@@ -19,9 +19,9 @@ from training.selectors import forums as selectors
 from training.serializers_forums import (
     AttendeesAddSerializer,
     AttendeeSerializer,
+    ForumResultSerializer,
+    ForumScoreCardSerializer,
     ForumSerializer,
-    ResultSerializer,
-    ScoreCardSerializer,
     SpeakerSerializer,
     WithdrawSerializer,
 )
@@ -181,7 +181,7 @@ class ForumViewSet(viewsets.ModelViewSet):
 
     # --- results, scores, publication ---
 
-    @extend_schema(responses=ResultSerializer(many=True))
+    @extend_schema(responses=ForumResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         """The ranking: all speakers for administrators and the organising subtree's staff and
@@ -191,10 +191,10 @@ class ForumViewSet(viewsets.ModelViewSet):
             rows = selectors.results_table(forum)["rows"]
         else:
             rows = selectors.own_ranks(forum, request.user)
-        return Response(ResultSerializer(rows, many=True).data)
+        return Response(ForumResultSerializer(rows, many=True).data)
 
     @extend_schema(
-        request=ScoreCardSerializer,
+        request=ForumScoreCardSerializer,
         responses={
             200: inline_serializer(
                 "ScoreCardSaved",
@@ -206,7 +206,7 @@ class ForumViewSet(viewsets.ModelViewSet):
     def scores(self, request, pk=None):
         """A judge submits (or revises) their complete card for one speaker."""
         forum = get_object_or_404(selectors.forums_judged_by(request.user), pk=pk)
-        serializer = ScoreCardSerializer(data=request.data)
+        serializer = ForumScoreCardSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         speaker = forum.speakers.filter(pk=serializer.validated_data["speaker"]).first()
         if speaker is None:

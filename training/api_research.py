@@ -22,6 +22,7 @@ from training.selectors import research as selectors
 from training.serializers_research import (
     CriteriaSerializer,
     DefenseDetailSerializer,
+    DefenseScoreCardSerializer,
     DefenseSerializer,
     JudgeIdsSerializer,
     MemberAddSerializer,
@@ -31,7 +32,6 @@ from training.serializers_research import (
     ResearchMemberSerializer,
     ResearchTopicSerializer,
     ResultsSerializer,
-    ScoreCardSerializer,
     TopicIdsSerializer,
 )
 from training.services import research as services
@@ -295,7 +295,7 @@ class DefenseViewSet(viewsets.ModelViewSet):
         services.defense_judges_set(defense=defense, judges=users, actor=request.user)
         return Response(self._fresh(defense.pk))
 
-    @extend_schema(request=ScoreCardSerializer, responses={200: ScoreCardSerializer})
+    @extend_schema(request=DefenseScoreCardSerializer, responses={200: DefenseScoreCardSerializer})
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
         """A judge of this session hands in or revises their card for one topic (from the
@@ -303,7 +303,7 @@ class DefenseViewSet(viewsets.ModelViewSet):
         defense = get_object_or_404(selectors.defenses_visible_to(request.user), pk=pk)
         if not selectors.is_judge(request.user, defense):
             raise PermissionDenied
-        serializer = ScoreCardSerializer(data=request.data)
+        serializer = DefenseScoreCardSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         topic = get_object_or_404(
             ResearchTopic, pk=serializer.validated_data["topic"], defense=defense

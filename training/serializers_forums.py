@@ -104,14 +104,14 @@ class AttendeesAddSerializer(serializers.Serializer):
         return attrs
 
 
-class ScoreCardSerializer(serializers.Serializer):
+class ForumScoreCardSerializer(serializers.Serializer):
     """`{"speaker": <id>, "scores": {"<criterion id>": <score>, ...}}`"""
 
     speaker = serializers.IntegerField()
     scores = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 
-class ResultSerializer(serializers.Serializer):
+class ForumResultSerializer(serializers.Serializer):
     speaker = serializers.IntegerField(source="speaker.pk")
     cadre = serializers.IntegerField(source="speaker.cadre_id")
     cadre_name = serializers.CharField(source="speaker.cadre.name")

@@ -145,7 +145,7 @@ class JudgeIdsSerializer(serializers.Serializer):
     judges = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
-class ScoreCardSerializer(serializers.Serializer):
+class DefenseScoreCardSerializer(serializers.Serializer):
     """A judge's card for one topic: `{"topic": 12, "scores": {"<criterion id>": 18.5}}`."""
 
     topic = serializers.IntegerField()
@@ -158,7 +158,7 @@ class ScoreCardSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("评分项编号须为数字。")) from None
 
 
-class ResultSerializer(serializers.Serializer):
+class DefenseResultSerializer(serializers.Serializer):
     topic = serializers.IntegerField(source="topic.pk")
     title = serializers.CharField(source="topic.title")
     field = serializers.ChoiceField(source="topic.field", choices=ResearchField.choices)
@@ -189,5 +189,5 @@ class JudgeProgressSerializer(serializers.Serializer):
 class ResultsSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     version = serializers.IntegerField()
-    rows = ResultSerializer(many=True)
+    rows = DefenseResultSerializer(many=True)
     judges = JudgeProgressSerializer(many=True)
