@@ -61,6 +61,8 @@ def seed_postings(*, cadres, town, units, users, rng, today) -> dict:
     ]
     for cadre, (kind, back, ahead, role) in zip(people[4:], plans, strict=False):
         start = _months_back(today, back) + datetime.timedelta(days=rng.randint(0, 10))
+        # Not before the demo's points history begins (two quarters before this one).
+        start = max(start, _months_back(today.replace(month=(today.month - 1) // 3 * 3 + 1), 6))
         host = rng.choice(villages if kind == PostingType.VILLAGE else offices)
         postings.append(
             services.posting_create(
