@@ -29,6 +29,22 @@ class BootstrapMixin:
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
+class ServiceModelForm(BootstrapMixin, forms.ModelForm):
+    """A model form that only parses: ModelForm's `model.full_clean()` is skipped because the
+    service validates the complete object (its errors come back via `service_errors_to_form`).
+    `service_fields()` are the cleaned values of `service_field_names` (default
+    `Meta.fields`), as keyword arguments for the service."""
+
+    service_field_names: tuple[str, ...] | None = None
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        names = self.service_field_names or self.Meta.fields
+        return {name: self.cleaned_data[name] for name in names}
+
+
 def service_errors_to_form(form, exc, rename: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError next to the form's fields: each error under the field
     of its name (or of `rename[name]`), anything else above the form."""
@@ -45,3 +61,13 @@ def flash_service_errors(request, exc) -> None:
 
     for message in exc.messages:
         messages.error(request, message)
+
+
+def flash_form_errors(request, form) -> None:
+    """Show each error of an invalid form as an error on the next page (for small forms
+    posted from a page that redirects back rather than re-rendering the form)."""
+    from django.contrib import messages
+
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)

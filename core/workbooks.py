@@ -134,16 +134,20 @@ def data_row_estimate(content: bytes) -> int:
     return max(rows - 1, 0)
 
 
-def xlsx_bytes(
-    *, title: str, headers: list[str], rows, widths: dict[str, int] | None = None
-) -> bytes:
-    """A one-sheet workbook: bold headers, column widths by header (default 12), then `rows`
-    (any iterable of value lists, consumed lazily by openpyxl's write-only mode)."""
+def excel_datetime(value):
+    """An aware datetime as local wall-clock time without a zone (Excel has no time zones)."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _write_sheet(
+    workbook, *, title: str, headers: list[str], rows, widths: dict[str, int] | None = None
+) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title))
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(header, 12)
@@ -156,9 +160,25 @@ def xlsx_bytes(
     sheet.append(header_cells)
     for row in rows:
         sheet.append(row)
+
+
+def xlsx_book(sheets: list[dict]) -> bytes:
+    """A workbook of several sheets, each given as the keyword arguments of `xlsx_bytes`
+    (`title`, `headers`, `rows`, optional `widths`), in order."""
+    workbook = openpyxl.Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(workbook, **sheet)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(
+    *, title: str, headers: list[str], rows, widths: dict[str, int] | None = None
+) -> bytes:
+    """A one-sheet workbook: bold headers, column widths by header (default 12), then `rows`
+    (any iterable of value lists, consumed lazily by openpyxl's write-only mode)."""
+    return xlsx_book([{"title": title, "headers": headers, "rows": rows, "widths": widths}])
 
 
 def xlsx_response(content: bytes, filename: str):

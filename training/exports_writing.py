@@ -1,11 +1,10 @@
 """Excel export of the (filtered, scoped) list of written output, row by row."""
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.import_widgets import neutralise
-from core.workbooks import xlsx_bytes
+from core.workbooks import excel_datetime, xlsx_bytes
 from training.models import Writing
 
 
@@ -19,9 +18,6 @@ def writing_xlsx(writings: QuerySet[Writing]) -> bytes:
         for w in writings.select_related("cadre", "cadre__unit", "reviewed_by").iterator(
             chunk_size=2000
         ):
-            reviewed = (
-                timezone.localtime(w.reviewed_at).replace(tzinfo=None) if w.reviewed_at else None
-            )
             yield [
                 w.pk,
                 w.cadre.name,
@@ -34,7 +30,7 @@ def writing_xlsx(writings: QuerySet[Writing]) -> bytes:
                 w.get_status_display(),
                 neutralise(w.review_comment),
                 str(w.reviewed_by or ""),
-                reviewed,
+                excel_datetime(w.reviewed_at),
             ]
 
     widths = {_("标题"): 40, _("单位"): 24, _("采用单位或媒体"): 24, _("审核意见"): 30}

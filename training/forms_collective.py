@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, ServiceModelForm
 from training.choices import CollectiveKind
 from training.forms import DATE_INPUT, InviteForm
 from training.models import CollectiveActivity
 from training.services.collective import COLLECTIVE_FIELDS
 
 
-class CollectiveForm(BootstrapMixin, forms.ModelForm):
+class CollectiveForm(ServiceModelForm):
     class Meta:
         model = CollectiveActivity
         fields = list(COLLECTIVE_FIELDS)
@@ -20,12 +20,6 @@ class CollectiveForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["title"].required = False  # the service names what is missing
-
-    def _post_clean(self):
-        pass  # the service validates the complete activity
-
-    def service_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in COLLECTIVE_FIELDS}
 
 
 class CollectiveFilterForm(BootstrapMixin, forms.Form):

@@ -5,23 +5,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, ServiceModelForm
 from training.choices import Assessment, PostingType
 from training.forms import DATE_INPUT
 from training.models import MonthlyReport, Posting, TaskForce
 from training.services.postings import POSTING_FIELDS, TASK_FORCE_FIELDS, PostingStatus
 
 
-class _ServiceForm(BootstrapMixin, forms.ModelForm):
-    def _post_clean(self):
-        # Skip ModelForm's model.full_clean(): the service validates the complete object.
-        pass
-
-    def service_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields}
-
-
-class TaskForceForm(_ServiceForm):
+class TaskForceForm(ServiceModelForm):
     class Meta:
         model = TaskForce
         fields = list(TASK_FORCE_FIELDS)
@@ -40,7 +31,7 @@ def _supervisors():
     return get_user_model().objects.filter(is_active=True).order_by("username")
 
 
-class PostingForm(_ServiceForm):
+class PostingForm(ServiceModelForm):
     class Meta:
         model = Posting
         fields = list(POSTING_FIELDS)
@@ -91,7 +82,9 @@ class PostingFilterForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = units.order_by("path")
 
 
-class MonthlyReportForm(BootstrapMixin, forms.ModelForm):
+class MonthlyReportForm(ServiceModelForm):
+    service_field_names = ("work_done", "lessons", "next_plan")  # the file is passed apart
+
     class Meta:
         model = MonthlyReport
         fields = ["work_done", "lessons", "next_plan", "attachment"]
@@ -101,12 +94,6 @@ class MonthlyReportForm(BootstrapMixin, forms.ModelForm):
             "next_plan": forms.Textarea(attrs={"rows": 3}),
             "attachment": forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png"}),
         }
-
-    def _post_clean(self):
-        pass
-
-    def service_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in ("work_done", "lessons", "next_plan")}
 
 
 class ReviewForm(BootstrapMixin, forms.Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin
+from core.forms import BootstrapMixin, ServiceModelForm
 from training.choices import AdoptionLevel, Review, WritingKind
 from training.forms import DATE_INPUT
 from training.models import Writing
@@ -13,9 +13,11 @@ from training.services.writing import WRITING_FIELDS
 NOT_ADOPTED = "none"
 
 
-class WritingForm(BootstrapMixin, forms.ModelForm):
+class WritingForm(ServiceModelForm):
     """Submit or change a piece. `cadres` are those the user may submit for; with only their
     own profile the field is hidden and fixed."""
+
+    service_field_names = WRITING_FIELDS  # the cadre and the file are passed apart
 
     evidence = forms.FileField(
         label=_("佐证材料"),
@@ -40,12 +42,6 @@ class WritingForm(BootstrapMixin, forms.ModelForm):
             self.fields["cadre"].disabled = bool(self.instance.pk)
         for name in ("title", "outlet"):
             self.fields[name].required = False  # the service names what is missing
-
-    def _post_clean(self):
-        pass  # the service validates the complete piece
-
-    def service_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in WRITING_FIELDS}
 
 
 class WritingFilterForm(BootstrapMixin, forms.Form):

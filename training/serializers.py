@@ -1,13 +1,13 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from cadres.models import Unit
 from cadres.selectors import units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.choices import Attendance
 from training.models import Activity, Participant
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     invited = serializers.IntegerField(read_only=True)
     attended = serializers.IntegerField(read_only=True)
@@ -21,12 +21,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "unit_name", "invited", "attended"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")  # absent while the schema is generated
-        self.fields["unit"].queryset = (
-            units_visible_to(request.user) if request is not None else Unit.objects.none()
-        )
+    scoped_fields = {"unit": units_visible_to}
 
 
 class ParticipantSerializer(serializers.ModelSerializer):

@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to, units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.models import CollectiveActivity, CollectiveParticipation
 
 
-class CollectiveActivitySerializer(serializers.ModelSerializer):
+class CollectiveActivitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     participants = serializers.IntegerField(read_only=True)
 
@@ -17,12 +18,7 @@ class CollectiveActivitySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "unit_name", "participants"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")  # absent while the schema is generated
-        self.fields["unit"].queryset = (
-            units_visible_to(request.user) if request is not None else Unit.objects.none()
-        )
+    scoped_fields = {"unit": units_visible_to}
 
 
 class CollectiveParticipationSerializer(serializers.ModelSerializer):
@@ -35,7 +31,7 @@ class CollectiveParticipationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipantsAddSerializer(serializers.Serializer):
+class ParticipantsAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     """`{"cadres": [<cadre id>, …], "note": "…"}`: cadres the caller may see."""
 
     cadres = serializers.PrimaryKeyRelatedField(
@@ -43,11 +39,7 @@ class ParticipantsAddSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["cadres"].child_relation.queryset = cadres_visible_to(request.user)
+    scoped_fields = {"cadres": cadres_visible_to}
 
 
 class ParticipantsRemoveSerializer(serializers.Serializer):

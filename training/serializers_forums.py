@@ -3,15 +3,15 @@ from rest_framework import serializers
 
 from cadres.models import Cadre, Cohort, Unit
 from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.models import Forum, ForumAttendee, ForumSpeaker
 
 
-def _request_user(serializer):
-    request = serializer.context.get("request")  # absent while the schema is generated
-    return None if request is None else request.user
+def _active_cadres(user):
+    return cadres_visible_to(user).filter(status="active")
 
 
-class ForumSerializer(serializers.ModelSerializer):
+class ForumSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     speaker_count = serializers.IntegerField(read_only=True)
     attendee_count = serializers.IntegerField(read_only=True)
@@ -29,19 +29,14 @@ class ForumSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"series": {"required": False}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        self.fields["unit"].queryset = (
-            units_visible_to(user) if user is not None else Unit.objects.none()
-        )
+    scoped_fields = {"unit": units_visible_to}
 
     def validate(self, attrs):
         # Cross-field checks are the service's (it raises ValidationError keyed by field).
         return attrs
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
+class SpeakerSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     unit_name = serializers.CharField(source="cadre.unit.full_name", read_only=True)
     position = serializers.IntegerField(required=False, allow_null=True, min_value=0)
@@ -52,14 +47,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "cadre_name", "unit_name"]
         validators = []  # the service reports duplicates with a clear message
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        self.fields["cadre"].queryset = (
-            cadres_visible_to(user).filter(status="active")
-            if user is not None
-            else Cadre.objects.none()
-        )
+    scoped_fields = {"cadre": _active_cadres}
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -72,7 +60,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttendeesAddSerializer(serializers.Serializer):
+class AttendeesAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     """Exactly one of: `cadres` (ids), `cohort`, `unit` (with its subtree)."""
 
     cadres = serializers.PrimaryKeyRelatedField(
@@ -85,15 +73,11 @@ class AttendeesAddSerializer(serializers.Serializer):
         required=False, allow_null=True, queryset=Unit.objects.none()
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            self.fields["cadres"].child_relation.queryset = cadres_visible_to(user).filter(
-                status="active"
-            )
-            self.fields["cohort"].queryset = cohorts_managed_by(user)
-            self.fields["unit"].queryset = units_visible_to(user)
+    scoped_fields = {
+        "cadres": _active_cadres,
+        "cohort": cohorts_managed_by,
+        "unit": units_visible_to,
+    }
 
     def validate(self, attrs):
         chosen = [k for k in ("cadres", "cohort", "unit") if attrs.get(k)]

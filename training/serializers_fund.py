@@ -1,19 +1,18 @@
 from rest_framework import serializers
 
-from cadres.models import Unit
 from cadres.selectors import units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.models import Activity, Budget, Spending
 from training.selectors.fund import budgets_managed_by
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
 
-def _user(serializer):
-    request = serializer.context.get("request")  # absent while the schema is generated
-    return request.user if request is not None else None
+def _activities_in_scope(user):
+    return Activity.objects.filter(unit__in=units_visible_to(user))
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """A yearly budget with what has been spent from it and the balance."""
 
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
@@ -29,19 +28,17 @@ class BudgetSerializer(serializers.ModelSerializer):
         validators = []
         extra_kwargs = {"amount": {"validators": [], "min_value": None}}
 
+    scoped_fields = {"unit": units_visible_to}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _user(self)
-        self.fields["unit"].queryset = (
-            units_visible_to(user) if user is not None else Unit.objects.none()
-        )
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             # year, unit and source of an existing budget are fixed
             for name in ("year", "unit", "source"):
                 self.fields[name].read_only = True
 
 
-class SpendingSerializer(serializers.ModelSerializer):
+class SpendingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """A spend; `confirm_overrun: true` records one that takes the budget past its amount."""
 
     unit_name = serializers.CharField(source="budget.unit.full_name", read_only=True)
@@ -68,16 +65,9 @@ class SpendingSerializer(serializers.ModelSerializer):
             "purpose": {"allow_blank": True},
         }
 
+    scoped_fields = {"budget": budgets_managed_by, "activity": _activities_in_scope}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _user(self)
-        self.fields["budget"].queryset = (
-            budgets_managed_by(user) if user is not None else Budget.objects.none()
-        )
-        self.fields["activity"].queryset = (
-            Activity.objects.filter(unit__in=units_visible_to(user))
-            if user is not None
-            else Activity.objects.none()
-        )
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["budget"].read_only = True

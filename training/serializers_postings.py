@@ -2,19 +2,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from cadres.models import Cadre, Unit
 from cadres.selectors import cadres_visible_to, units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.choices import Assessment
 from training.models import MonthlyReport, Posting, TaskForce
 from training.selectors.postings import postings_visible_to, task_forces_managed_by
 
 
-def _request_user(serializer):
-    request = serializer.context.get("request")  # absent while the schema is generated
-    return request.user if request is not None else None
-
-
-class TaskForceSerializer(serializers.ModelSerializer):
+class TaskForceSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     members = serializers.IntegerField(read_only=True)
 
@@ -23,13 +18,10 @@ class TaskForceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "goal", "unit", "unit_name", "starts_on", "ends_on", "members"]
         read_only_fields = ["id", "unit_name", "members"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        self.fields["unit"].queryset = units_visible_to(user) if user else Unit.objects.none()
+    scoped_fields = {"unit": units_visible_to}
 
 
-class PostingSerializer(serializers.ModelSerializer):
+class PostingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     host_unit_name = serializers.CharField(source="host_unit.full_name", read_only=True)
     status = serializers.CharField(read_only=True)
@@ -51,19 +43,15 @@ class PostingSerializer(serializers.ModelSerializer):
         # The service checks the fields together and names each one in its errors.
         extra_kwargs = {"goals": {"required": False, "allow_blank": True}}
 
+    scoped_fields = {
+        "cadre": cadres_visible_to,
+        "host_unit": units_visible_to,
+        "task_force": task_forces_managed_by,
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        fields = self.fields
-        if user is None:
-            fields["cadre"].queryset = Cadre.objects.none()
-            fields["host_unit"].queryset = Unit.objects.none()
-            fields["task_force"].queryset = TaskForce.objects.none()
-        else:
-            fields["cadre"].queryset = cadres_visible_to(user)
-            fields["host_unit"].queryset = units_visible_to(user)
-            fields["task_force"].queryset = task_forces_managed_by(user)
-        fields["supervisor"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["supervisor"].queryset = get_user_model().objects.filter(is_active=True)
 
 
 class AssessSerializer(serializers.Serializer):
@@ -71,7 +59,7 @@ class AssessSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
-class MonthlyReportSerializer(serializers.ModelSerializer):
+class MonthlyReportSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="posting.cadre.name", read_only=True)
     has_attachment = serializers.SerializerMethodField()
 
@@ -92,12 +80,7 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
         }
         validators = []  # one report per month: the service says so, naming the month
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        self.fields["posting"].queryset = (
-            postings_visible_to(user) if user else Posting.objects.none()
-        )
+    scoped_fields = {"posting": postings_visible_to}
 
     def get_has_attachment(self, report) -> bool:
         return bool(report.attachment)

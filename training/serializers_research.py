@@ -1,16 +1,16 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to, units_visible_to
+from core.api.serializers import ScopedFieldsMixin
 from training.choices import MemberRole, ResearchField
 from training.models import Defense, DefenseCriterion, Milestone, ResearchMember, ResearchTopic
 from training.selectors.research import TopicStatus
 
 
-def _request_user(serializer):
-    request = serializer.context.get("request")  # absent while the schema is generated
-    return request.user if request is not None else None
+def _active_cadres(user):
+    return cadres_visible_to(user).filter(status="active")
 
 
 class ResearchMemberSerializer(serializers.ModelSerializer):
@@ -36,7 +36,7 @@ class MilestoneDoneSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ResearchTopicSerializer(serializers.ModelSerializer):
+class ResearchTopicSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     status = serializers.ChoiceField(choices=TopicStatus.choices, read_only=True)
     leader_name = serializers.CharField(read_only=True, allow_null=True)
@@ -63,33 +63,24 @@ class ResearchTopicSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "report_submitted_at", "defense"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            self.fields["unit"].queryset = units_visible_to(user)
-            cadres = cadres_visible_to(user).filter(status="active")
-            self.fields["leader"].queryset = cadres
-            self.fields["member_ids"].child_relation.queryset = cadres
-        else:
-            self.fields["unit"].queryset = Unit.objects.none()
+    scoped_fields = {
+        "unit": units_visible_to,
+        "leader": _active_cadres,
+        "member_ids": _active_cadres,
+    }
 
     def get_has_report(self, topic) -> bool:
         return bool(topic.report)
 
 
-class MemberAddSerializer(serializers.Serializer):
+class MemberAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     """Add a cadre in scope to the group; `role: "leader"` makes them the leader (the
     previous leader stays as a member)."""
 
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none())
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None:
-            self.fields["cadre"].queryset = cadres_visible_to(user).filter(status="active")
+    scoped_fields = {"cadre": _active_cadres}
 
 
 class ReportUploadSerializer(serializers.Serializer):
@@ -107,7 +98,7 @@ class CriteriaSerializer(serializers.Serializer):
     criteria = DefenseCriterionSerializer(many=True)
 
 
-class DefenseSerializer(serializers.ModelSerializer):
+class DefenseSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.full_name", read_only=True)
     topic_count = serializers.IntegerField(read_only=True)
     judge_count = serializers.IntegerField(read_only=True)
@@ -120,12 +111,7 @@ class DefenseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "results_published_at", "results_version"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        self.fields["unit"].queryset = (
-            units_visible_to(user) if user is not None else Unit.objects.none()
-        )
+    scoped_fields = {"unit": units_visible_to}
 
 
 class DefenseDetailSerializer(DefenseSerializer):

@@ -4,12 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cadres.models import Cadre
+from core.api.serializers import ScopedFieldsMixin
 from training.choices import AdoptionLevel
 from training.models import Writing
 from training.selectors.writing import writing_submitter_cadres
 
 
-class WritingSerializer(serializers.ModelSerializer):
+class WritingSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """A piece of written output. `cadre` may be left out by a cadre submitting their own;
     staff name a cadre they manage. `evidence` is uploaded (multipart) and read back through
     `evidence_url` (a scoped download)."""
@@ -31,11 +32,7 @@ class WritingSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "review_comment", "reviewed_at", "verify_version"]
         extra_kwargs = {"title": {"required": False}, "outlet": {"required": False}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")  # absent while the schema is generated
-        if request is not None:
-            self.fields["cadre"].queryset = writing_submitter_cadres(request.user)
+    scoped_fields = {"cadre": writing_submitter_cadres}
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_evidence_url(self, writing) -> str | None:

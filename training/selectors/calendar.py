@@ -1,8 +1,7 @@
 """The training calendar: dated entries from every kind of training event the user may see.
 
 Each source is a function `(user, start, end) -> list[CalendarEntry]` costing a fixed number
-of queries; adding a kind of event (forums, defenses, collective activities) is one more
-function in `SOURCES`."""
+of queries; adding a kind of event is one more `_source(...)` in `SOURCES`."""
 
 import datetime
 from collections.abc import Callable
@@ -47,106 +46,101 @@ def bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime,
     )
 
 
-def activity_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
-    """菁学课堂 classes and study trips the user may see, starting in [start, end]."""
-    if not user.has_perm("training.view_activity"):
-        return []
-    lower, upper = bounds(start, end)
-    rows = (
-        activities_visible_to(user)
-        .filter(starts_at__gte=lower, starts_at__lt=upper)
-        .only("pk", "title", "type", "starts_at", "ends_at", "place")
-        .order_by("starts_at", "id")
-    )
-    return [
-        CalendarEntry(
-            starts_at=a.starts_at,
-            ends_at=a.ends_at,
-            title=a.title,
-            kind=str(a.get_type_display()),
-            url=reverse("activity_detail", args=[a.pk]),
-            place=a.place,
-            uid=f"activity-{a.pk}",
-        )
-        for a in rows
-    ]
-
-
-def forum_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
-    """菁才论坛 forums the user may see (organised in scope, or a cadre in scope takes part)."""
-    if not user.has_perm("training.view_forum"):
-        return []
-    lower, upper = bounds(start, end)
-    rows = (
-        forums_visible_to(user)
-        .filter(starts_at__gte=lower, starts_at__lt=upper)
-        .only("pk", "title", "starts_at", "ends_at", "place")
-        .order_by("starts_at", "id")
-    )
-    return [
-        CalendarEntry(
-            starts_at=f.starts_at,
-            ends_at=f.ends_at,
-            title=f.title,
-            kind=_("菁才论坛"),
-            url=reverse("forum_detail", args=[f.pk]),
-            place=f.place,
-            uid=f"forum-{f.pk}",
-        )
-        for f in rows
-    ]
-
-
-def defense_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
-    """Research defenses (课题答辩会) for staff and leaders in scope and for their judges."""
-    lower, upper = bounds(start, end)
-    rows = (
-        defenses_visible_to(user)
-        .filter(held_at__gte=lower, held_at__lt=upper)
-        .only("pk", "title", "held_at", "place")
-        .order_by("held_at", "id")
-    )
-    return [
-        CalendarEntry(
-            starts_at=d.held_at,
-            ends_at=None,
-            title=d.title,
-            kind=_("课题答辩"),
-            url=reverse("defense_detail", args=[d.pk]),
-            place=d.place,
-            uid=f"defense-{d.pk}",
-        )
-        for d in rows
-    ]
-
-
-def collective_entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
-    """Collective activities (集体活动) the user may see, on their day (no time of day)."""
-    if not user.has_perm("training.view_collectiveactivity"):
-        return []
-    tz = timezone.get_current_timezone()
-    rows = (
-        collectives_visible_to(user)
-        .filter(held_on__range=(start, end))
-        .only("pk", "title", "kind", "held_on", "place")
-        .order_by("held_on", "id")
-    )
-    return [
-        CalendarEntry(
-            starts_at=datetime.datetime.combine(c.held_on, datetime.time.min, tzinfo=tz),
-            ends_at=None,
-            title=c.title,
-            kind=str(c.get_kind_display()),
-            url=reverse("collective_detail", args=[c.pk]),
-            place=c.place,
-            uid=f"collective-{c.pk}",
-            all_day=True,
-        )
-        for c in rows
-    ]
-
-
 Source = Callable[[object, datetime.date, datetime.date], list[CalendarEntry]]
+
+
+def _source(
+    name: str,
+    *,
+    visible: Callable,
+    when: str,
+    kind: Callable[[object], str],
+    detail: str,
+    permission: str = "",
+    until: str = "",
+    extra: tuple[str, ...] = (),
+    all_day: bool = False,
+    doc: str = "",
+) -> Source:
+    """A calendar source named `<name>_entries`: the rows of `visible(user)` whose `when`
+    (an aware datetime; a date for `all_day` entries) falls in the range, as entries linking
+    to the `detail` page. `until` is the end time field, `kind(row)` the label and `extra`
+    further fields `kind` reads. Without `permission` (when given) there is nothing."""
+
+    def entries(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
+        if permission and not user.has_perm(permission):
+            return []
+        if all_day:
+            in_range = {f"{when}__range": (start, end)}
+        else:
+            lower, upper = bounds(start, end)
+            in_range = {f"{when}__gte": lower, f"{when}__lt": upper}
+        names = ["pk", "title", "place", when, *([until] if until else []), *extra]
+        rows = visible(user).filter(**in_range).only(*names).order_by(when, "id")
+        tz = timezone.get_current_timezone()
+        return [
+            CalendarEntry(
+                starts_at=(
+                    datetime.datetime.combine(getattr(row, when), datetime.time.min, tzinfo=tz)
+                    if all_day
+                    else getattr(row, when)
+                ),
+                ends_at=getattr(row, until) if until else None,
+                title=row.title,
+                kind=kind(row),
+                url=reverse(detail, args=[row.pk]),
+                place=row.place,
+                uid=f"{name}-{row.pk}",
+                all_day=all_day,
+            )
+            for row in rows
+        ]
+
+    entries.__name__ = entries.__qualname__ = f"{name}_entries"
+    entries.__doc__ = doc
+    return entries
+
+
+activity_entries = _source(
+    "activity",
+    visible=activities_visible_to,
+    when="starts_at",
+    until="ends_at",
+    extra=("type",),
+    kind=lambda a: str(a.get_type_display()),
+    detail="activity_detail",
+    permission="training.view_activity",
+    doc="菁学课堂 classes and study trips the user may see, starting in [start, end].",
+)
+forum_entries = _source(
+    "forum",
+    visible=forums_visible_to,
+    when="starts_at",
+    until="ends_at",
+    kind=lambda f: _("菁才论坛"),
+    detail="forum_detail",
+    permission="training.view_forum",
+    doc="菁才论坛 forums the user may see (organised in scope, or a cadre in scope takes part).",
+)
+defense_entries = _source(
+    "defense",
+    visible=defenses_visible_to,
+    when="held_at",
+    kind=lambda d: _("课题答辩"),
+    detail="defense_detail",
+    doc="Research defenses (课题答辩会) for staff and leaders in scope and for their judges.",
+)
+collective_entries = _source(
+    "collective",
+    visible=collectives_visible_to,
+    when="held_on",
+    extra=("kind",),
+    kind=lambda c: str(c.get_kind_display()),
+    detail="collective_detail",
+    all_day=True,
+    permission="training.view_collectiveactivity",
+    doc="Collective activities (集体活动) the user may see, on their day (no time of day).",
+)
 SOURCES: list[Source] = [
     activity_entries,
     forum_entries,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from scoring.services import event_record, event_withdraw
 from training.choices import Attendance
 from training.events import attendance_kind, attendance_source
@@ -48,19 +49,15 @@ def _activity_clean(fields: dict) -> dict:
 
 @transaction.atomic
 def activity_create(*, actor, **fields) -> Activity:
-    unknown = set(fields) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, ACTIVITY_FIELDS)
     return Activity.objects.create(created_by=actor, **_activity_clean(fields))
 
 
 @transaction.atomic
 def activity_update(*, activity: Activity, actor, **fields) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    current = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
-    current.update(fields)
-    for name, value in _activity_clean(current).items():
-        setattr(activity, name, value)
+    current = current_with(activity, ACTIVITY_FIELDS, fields)
+    assign_fields(activity, _activity_clean(current))
     activity.save()
     return activity
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from scoring.services import event_record, event_withdraw, rules_for
 from training.choices import CollectiveKind
 from training.events import versioned_source
@@ -50,9 +51,7 @@ def _clean(fields: dict) -> dict:
 
 @transaction.atomic
 def collective_create(*, actor, **fields) -> CollectiveActivity:
-    unknown = set(fields) - set(COLLECTIVE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, COLLECTIVE_FIELDS)
     return CollectiveActivity.objects.create(created_by=actor, **_clean(fields))
 
 
@@ -61,11 +60,8 @@ def collective_update(*, activity: CollectiveActivity, actor, **fields) -> Colle
     """Change an activity. Its kind and date cannot change once participants are recorded
     (see the module's note)."""
     activity = CollectiveActivity.objects.select_for_update().get(pk=activity.pk)
-    unknown = set(fields) - set(COLLECTIVE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    current = {name: getattr(activity, name) for name in COLLECTIVE_FIELDS}
-    current.update(fields)
+    refuse_unknown_fields(fields, COLLECTIVE_FIELDS)
+    current = current_with(activity, COLLECTIVE_FIELDS, fields)
     current = _clean(current)
     if activity.participations.exists():
         errors = {}
@@ -79,8 +75,7 @@ def collective_update(*, activity: CollectiveActivity, actor, **fields) -> Colle
             )
         if errors:
             raise ValidationError(errors)
-    for name, value in current.items():
-        setattr(activity, name, value)
+    assign_fields(activity, current)
     activity.save()
     return activity
 

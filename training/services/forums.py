@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from scoring.services import event_record, event_withdraw
 from training.choices import ForumFormat
 from training.events import versioned_source
@@ -89,9 +90,7 @@ def _forum_clean(fields: dict) -> dict:
 def forum_create(*, actor, **fields) -> Forum:
     """A new forum (one event of the series). The caller offers only units in the actor's
     subtree."""
-    unknown = set(fields) - set(FORUM_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, FORUM_FIELDS)
     fields.setdefault("hours", Decimal(0))
     return Forum.objects.create(created_by=actor, **_forum_clean(fields))
 
@@ -101,13 +100,11 @@ def forum_update(*, forum: Forum, actor, **fields) -> Forum:
     """Change a forum's details. Once results are published the date is part of the points
     booked, so the start may not move until the publication is withdrawn."""
     forum = _locked(forum)
-    current = {name: getattr(forum, name) for name in FORUM_FIELDS}
-    current.update(fields)
+    current = current_with(forum, FORUM_FIELDS, fields)
     cleaned = _forum_clean(current)
     if forum.results_published_at is not None and cleaned["starts_at"] != forum.starts_at:
         raise ValidationError({"starts_at": _("结果已发布，如需修改时间请先撤回发布。")})
-    for name, value in cleaned.items():
-        setattr(forum, name, value)
+    assign_fields(forum, cleaned)
     forum.save()
     return forum
 

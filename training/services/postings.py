@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.cadence import Frequency, Rule, calendar_start
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from core.uploads import DOCUMENTS, EVIDENCE, upload_check
 from scoring.services import event_record, event_withdraw
 from training.choices import Assessment, PostingType, Review
@@ -73,29 +74,21 @@ def _task_force_clean(fields: dict) -> dict:
 
 @transaction.atomic
 def task_force_create(*, actor, **fields) -> TaskForce:
-    _unknown(fields, TASK_FORCE_FIELDS)
+    refuse_unknown_fields(fields, TASK_FORCE_FIELDS)
     return TaskForce.objects.create(created_by=actor, **_task_force_clean(fields))
 
 
 @transaction.atomic
 def task_force_update(*, task_force: TaskForce, actor, **fields) -> TaskForce:
-    _unknown(fields, TASK_FORCE_FIELDS)
+    refuse_unknown_fields(fields, TASK_FORCE_FIELDS)
     task_force = TaskForce.objects.select_for_update().get(pk=task_force.pk)
-    current = {name: getattr(task_force, name) for name in TASK_FORCE_FIELDS}
-    current.update(fields)
-    for name, value in _task_force_clean(current).items():
-        setattr(task_force, name, value)
+    current = current_with(task_force, TASK_FORCE_FIELDS, fields)
+    assign_fields(task_force, _task_force_clean(current))
     task_force.save()
     return task_force
 
 
 # --- postings ----------------------------------------------------------------------------------
-
-
-def _unknown(fields: dict, allowed) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
 def _posting_clean(fields: dict) -> dict:
@@ -146,7 +139,7 @@ def posting_overlaps(posting: Posting) -> list[Posting]:
 def posting_create(*, actor, **fields) -> Posting:
     """A posting of a cadre the caller may manage. Overlaps are allowed (see
     `posting_overlaps`)."""
-    _unknown(fields, POSTING_FIELDS)
+    refuse_unknown_fields(fields, POSTING_FIELDS)
     return Posting.objects.create(created_by=actor, **_posting_clean(fields))
 
 
@@ -154,14 +147,12 @@ def posting_create(*, actor, **fields) -> Posting:
 def posting_update(*, posting: Posting, actor, **fields) -> Posting:
     """Change a posting. Months already reported stay reported; a shortened posting keeps
     its reports (they are the cadre's record)."""
-    _unknown(fields, POSTING_FIELDS)
+    refuse_unknown_fields(fields, POSTING_FIELDS)
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
-    current = {name: getattr(posting, name) for name in POSTING_FIELDS}
-    current.update(fields)
+    current = current_with(posting, POSTING_FIELDS, fields)
     if current["cadre"].pk != posting.cadre_id and posting.reports.exists():
         raise ValidationError({"cadre": _("已有月报的锻炼不能更换干部。")})
-    for name, value in _posting_clean(current).items():
-        setattr(posting, name, value)
+    assign_fields(posting, _posting_clean(current))
     posting.save()
     return posting
 
@@ -172,7 +163,7 @@ def task_force_member_add(
 ) -> Posting:
     """Add a cadre to a task force: a posting of type task force into it, by default at the
     lead unit for the task force's period."""
-    _unknown(fields, ("role", "supervisor", "goals", "needs_monthly_reports"))
+    refuse_unknown_fields(fields, ("role", "supervisor", "goals", "needs_monthly_reports"))
     ends_on = ends_on or task_force.ends_on
     fields["goals"] = (fields.get("goals") or "").strip() or task_force.goal
     if ends_on is None:
@@ -303,7 +294,7 @@ def monthly_report_file(
     **fields,
 ) -> MonthlyReport:
     """The posting's cadre files the report for one month of the posting (one per month)."""
-    _unknown(fields, REPORT_FIELDS)
+    refuse_unknown_fields(fields, REPORT_FIELDS)
     today = today or timezone.localdate()
     posting = Posting.objects.select_for_update().select_related("cadre").get(pk=posting.pk)
     if posting.cadre.user_id is None or posting.cadre.user_id != actor.pk:
@@ -329,7 +320,7 @@ def monthly_report_update(
     *, report: MonthlyReport, actor, attachment=None, **fields
 ) -> MonthlyReport:
     """The cadre revises a report not yet accepted; a returned report goes back for review."""
-    _unknown(fields, REPORT_FIELDS)
+    refuse_unknown_fields(fields, REPORT_FIELDS)
     report = (
         MonthlyReport.objects.select_for_update().select_related("posting__cadre").get(pk=report.pk)
     )
@@ -337,10 +328,8 @@ def monthly_report_update(
         raise ValidationError({"posting": _("只有锻炼干部本人可以修改月报。")})
     if report.status == Review.ACCEPTED:
         raise ValidationError({"status": _("月报已审核通过，不能再修改。")})
-    current = {name: getattr(report, name) for name in REPORT_FIELDS}
-    current.update(fields)
-    for name, value in _report_clean(current).items():
-        setattr(report, name, value)
+    current = current_with(report, REPORT_FIELDS, fields)
+    assign_fields(report, _report_clean(current))
     _attach(report, attachment)
     report.status = Review.SUBMITTED
     report.submitted_at = timezone.now()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from core.uploads import DOCUMENTS, upload_check
 from scoring.services import event_record, event_withdraw
 from training.choices import MemberRole, ResearchField
@@ -73,9 +74,7 @@ def _topic_clean(fields: dict) -> dict:
 @transaction.atomic
 def topic_create(*, actor, leader, members=(), **fields) -> ResearchTopic:
     """A topic with its group: `leader` (required) as 组长 and `members` as 成员."""
-    unknown = set(fields) - set(TOPIC_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, TOPIC_FIELDS)
     fields = _topic_clean(fields)
     if leader is None:
         raise ValidationError({"leader": _("请指定课题组组长。")})
@@ -90,14 +89,10 @@ def topic_create(*, actor, leader, members=(), **fields) -> ResearchTopic:
 
 @transaction.atomic
 def topic_update(*, topic: ResearchTopic, actor, **fields) -> ResearchTopic:
-    unknown = set(fields) - set(TOPIC_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, TOPIC_FIELDS)
     topic = ResearchTopic.objects.select_for_update().get(pk=topic.pk)
-    current = {name: getattr(topic, name) for name in TOPIC_FIELDS}
-    current.update(fields)
-    for name, value in _topic_clean(current).items():
-        setattr(topic, name, value)
+    current = current_with(topic, TOPIC_FIELDS, fields)
+    assign_fields(topic, _topic_clean(current))
     topic.save()
     return topic
 
@@ -232,9 +227,7 @@ def _defense_clean(fields: dict) -> dict:
 
 @transaction.atomic
 def defense_create(*, actor, **fields) -> Defense:
-    unknown = set(fields) - set(DEFENSE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, DEFENSE_FIELDS)
     return Defense.objects.create(created_by=actor, **_defense_clean(fields))
 
 
@@ -251,15 +244,11 @@ def _refuse_published(defense: Defense, field: str) -> None:
 
 @transaction.atomic
 def defense_update(*, defense: Defense, actor, **fields) -> Defense:
-    unknown = set(fields) - set(DEFENSE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, DEFENSE_FIELDS)
     defense = _lock_defense(defense)
     _refuse_published(defense, "title")
-    current = {name: getattr(defense, name) for name in DEFENSE_FIELDS}
-    current.update(fields)
-    for name, value in _defense_clean(current).items():
-        setattr(defense, name, value)
+    current = current_with(defense, DEFENSE_FIELDS, fields)
+    assign_fields(defense, _defense_clean(current))
     defense.save()
     return defense
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core.services import assign_fields, current_with, refuse_unknown_fields
 from core.uploads import upload_check
 from scoring.services import event_record, event_withdraw
 from training.choices import AdoptionLevel, Review, WritingKind
@@ -63,9 +64,7 @@ def writing_submit(*, cadre: Cadre, actor, evidence=None, **fields) -> Writing:
     """Record a piece for `cadre`, waiting for verification. Evidence (PDF/JPEG/PNG, 10 MB)
     is required when a level is claimed. Assumes the caller checked that `actor` is the cadre
     or manages them."""
-    unknown = set(fields) - set(WRITING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    refuse_unknown_fields(fields, WRITING_FIELDS)
     fields = _clean(fields, has_evidence=evidence is not None)
     suffix = upload_check(evidence, field="evidence") if evidence is not None else ""
     writing = Writing(cadre=cadre, submitted_by=actor, status=Review.SUBMITTED, **fields)
@@ -86,15 +85,11 @@ def writing_update(*, writing: Writing, actor, evidence=None, **fields) -> Writi
     goes back to the review queue."""
     writing = Writing.objects.select_for_update().get(pk=writing.pk)
     _refuse_verified(writing)
-    unknown = set(fields) - set(WRITING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    current = {name: getattr(writing, name) for name in WRITING_FIELDS}
-    current.update(fields)
+    refuse_unknown_fields(fields, WRITING_FIELDS)
+    current = current_with(writing, WRITING_FIELDS, fields)
     current = _clean(current, has_evidence=evidence is not None or bool(writing.evidence))
     suffix = upload_check(evidence, field="evidence") if evidence is not None else ""
-    for name, value in current.items():
-        setattr(writing, name, value)
+    assign_fields(writing, current)
     old_file = writing.evidence.name if evidence is not None else ""
     if evidence is not None:
         writing.evidence.save(f"evidence{suffix}", evidence, save=False)

@@ -1,11 +1,9 @@
 """Pages of the training fund (培训基金): the year's budgets and spending (leaders read, staff
 write), budget and spending forms with the overrun warning, and the year's workbook."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
+from core.paging import paginate
 from core.workbooks import xlsx_response
 from training.exports_fund import fund_xlsx
 from training.forms_fund import BudgetEditForm, BudgetForm, SpendingFilterForm, SpendingForm
@@ -47,10 +46,9 @@ def fund(request):
     costs = selectors.activity_costs(user, year)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(fund_xlsx(year_data, spendings, costs), f"training-fund-{year}.xlsx")
-    page = Paginator(spendings, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.copy()
+    page, querystring = paginate(request, spendings)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     export_query["year"] = year
     export_query["format"] = "xlsx"
     context = {
@@ -59,7 +57,7 @@ def fund(request):
         "fund": year_data,
         "filters": filters,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "export_query": export_query.urlencode(),
         "costs": costs,
         "can_budget": user.has_perm("training.add_budget"),

@@ -5,11 +5,9 @@ permission → 403. A posting's supervisor sees it and reviews its reports witho
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_form_errors, flash_service_errors, service_errors_to_form
 from core.import_widgets import neutralise
+from core.paging import paginate
 from core.roles import Role, has_role
 from core.uploads import file_download
 from core.workbooks import xlsx_bytes, xlsx_response
@@ -36,14 +35,6 @@ from training.selectors import postings as selectors
 from training.services import postings as services
 
 
-def _page(request, rows):
-    page = Paginator(rows, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return page, query.urlencode()
-
-
 def _require_posting_pages(user) -> None:
     if not selectors.may_see_postings(user):
         raise PermissionDenied
@@ -55,7 +46,7 @@ def _require_posting_pages(user) -> None:
 @login_required
 @permission_required("training.view_taskforce", raise_exception=True)
 def task_force_list(request):
-    page, querystring = _page(request, selectors.task_force_list(request.user))
+    page, querystring = paginate(request, selectors.task_force_list(request.user))
     context = {
         "page": page,
         "querystring": querystring,
@@ -131,9 +122,7 @@ def task_force_member_add(request, pk: int):
     task_force = get_object_or_404(selectors.task_forces_managed_by(request.user), pk=pk)
     form = _member_form(request, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("task_force_detail", pk=pk)
     try:
         posting = services.task_force_member_add(
@@ -195,24 +184,36 @@ def _posting_rows(postings, today):
         )
 
 
+def _filtered(request, postings, *, today, by_status: bool):
+    """The filter form and `postings` filtered by it when it is valid. The overdue board
+    ignores the status filter (`by_status=False`): every open month counts."""
+    filters = PostingFilterForm(request.GET or None, units=units_visible_to(request.user))
+    if not (request.GET and filters.is_valid()):
+        return filters, postings
+    data = filters.cleaned_data
+    postings = selectors.filter_postings(
+        postings,
+        today=today,
+        type=data["type"],
+        status=data["status"] if by_status else "",
+        unit=data["unit"],
+    )
+    if data["q"]:
+        user = request.user
+        postings = postings.filter(
+            cadre__in=cadres_visible_to(user).filter(cadre_search_q(data["q"], user=user))
+        )
+    return filters, postings
+
+
 @login_required
 def posting_list(request):
     _require_posting_pages(request.user)
     today = timezone.localdate()
-    filters = PostingFilterForm(request.GET or None, units=units_visible_to(request.user))
-    postings = selectors.posting_list(request.user)
-    if request.GET and filters.is_valid():
-        data = filters.cleaned_data
-        postings = selectors.filter_postings(
-            postings, today=today, type=data["type"], status=data["status"], unit=data["unit"]
-        )
-        if data["q"]:
-            postings = postings.filter(
-                cadre__in=cadres_visible_to(request.user).filter(
-                    cadre_search_q(data["q"], user=request.user)
-                )
-            )
-    elif request.GET:
+    filters, postings = _filtered(
+        request, selectors.posting_list(request.user), today=today, by_status=True
+    )
+    if filters.errors:
         postings = postings.none()
     if request.GET.get("format") == "xlsx":
         content = xlsx_bytes(
@@ -222,7 +223,7 @@ def posting_list(request):
             widths={_("所在单位"): 24, _("锻炼单位"): 24},
         )
         return xlsx_response(content, f"postings-{today:%Y%m%d}.xlsx")
-    page, querystring = _page(request, postings)
+    page, querystring = paginate(request, postings)
     for posting in page.object_list:
         posting.status_label = services.posting_status(posting, today).label
     context = {
@@ -320,9 +321,7 @@ def posting_assess(request, pk: int):
     posting = get_object_or_404(selectors.postings_managed_by(request.user), pk=pk)
     form = AssessForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("posting_detail", pk=pk)
     try:
         services.posting_assess(posting=posting, actor=request.user, **form.cleaned_data)
@@ -445,9 +444,7 @@ def monthly_report_review(request, pk: int):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("monthly_report_detail", pk=pk)
     accept = form.cleaned_data["decision"] == "accept"
     try:
@@ -475,7 +472,7 @@ def monthly_report_pending(request):
     user = request.user
     if not (user.supervised_postings.exists() or user.has_perm("training.change_monthlyreport")):
         raise PermissionDenied
-    page, querystring = _page(request, selectors.pending_reviews(user))
+    page, querystring = paginate(request, selectors.pending_reviews(user))
     context = {"page": page, "querystring": querystring}
     return render(request, "training/postings/report_pending.html", context)
 
@@ -492,19 +489,9 @@ def monthly_report_overdue(request):
     if not has_role(request.user, Role.ADMIN, Role.STAFF, Role.LEADER):
         raise PermissionDenied
     today = timezone.localdate()
-    filters = PostingFilterForm(request.GET or None, units=units_visible_to(request.user))
-    postings = selectors.postings_visible_to(request.user)
-    if request.GET and filters.is_valid():
-        data = filters.cleaned_data
-        postings = selectors.filter_postings(
-            postings, today=today, type=data["type"], unit=data["unit"]
-        )
-        if data["q"]:
-            postings = postings.filter(
-                cadre__in=cadres_visible_to(request.user).filter(
-                    cadre_search_q(data["q"], user=request.user)
-                )
-            )
+    filters, postings = _filtered(
+        request, selectors.postings_visible_to(request.user), today=today, by_status=False
+    )
     rows = selectors.overdue_reports(postings, today=today)
     if request.GET.get("format") == "xlsx":
         content = xlsx_bytes(
@@ -529,7 +516,7 @@ def monthly_report_overdue(request):
             widths={_("所在单位"): 24, _("锻炼单位"): 24},
         )
         return xlsx_response(content, f"monthly-reports-overdue-{today:%Y%m%d}.xlsx")
-    page, querystring = _page(request, rows)
+    page, querystring = paginate(request, rows)
     context = {
         "filters": filters,
         "page": page,

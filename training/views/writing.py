@@ -2,11 +2,9 @@
 changing them, the scoped list with its level × kind summary, the review queue and review
 actions, the evidence download and the export. Outside scope → 404; missing permission → 403."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
+from core.paging import paginate
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from training.choices import Review
@@ -39,10 +38,8 @@ def _filtered(request):
 
 
 def _page_context(request, rows) -> dict:
-    page = Paginator(rows, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "querystring": query.urlencode()}
+    page, querystring = paginate(request, rows)
+    return {"page": page, "querystring": querystring}
 
 
 @login_required
