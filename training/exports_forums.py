@@ -42,13 +42,13 @@ def forum_results_xlsx(forum, table: dict) -> bytes:
     rows = (
         [
             row.result.rank,
-            row.speaker.cadre.name,
-            row.speaker.cadre.unit.full_name,
-            row.speaker.talk_title,
+            row.subject.cadre.name,
+            row.subject.cadre.unit.full_name,
+            row.subject.talk_title,
             *[float(m) if m is not None else None for m in row.by_criterion],
             float(row.result.mean) if row.result.mean is not None else None,
             row.result.judges,
-            table["judge_count"],
+            len(table["judges"]),
         ]
         for row in table["rows"]
     )

@@ -96,10 +96,10 @@ class ForumScoreCardSerializer(serializers.Serializer):
 
 
 class ForumResultSerializer(serializers.Serializer):
-    speaker = serializers.IntegerField(source="speaker.pk")
-    cadre = serializers.IntegerField(source="speaker.cadre_id")
-    cadre_name = serializers.CharField(source="speaker.cadre.name")
-    talk_title = serializers.CharField(source="speaker.talk_title")
+    speaker = serializers.IntegerField(source="subject.pk")
+    cadre = serializers.IntegerField(source="subject.cadre_id")
+    cadre_name = serializers.CharField(source="subject.cadre.name")
+    talk_title = serializers.CharField(source="subject.talk_title")
     rank = serializers.IntegerField(source="result.rank", allow_null=True)
     mean = serializers.DecimalField(
         source="result.mean", max_digits=7, decimal_places=2, allow_null=True

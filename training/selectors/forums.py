@@ -1,7 +1,6 @@
 """Scoped reads of 菁才论坛 for pages, the API and exports."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -10,7 +9,7 @@ from django.utils import timezone
 from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import Role, has_role, is_admin
 from training.models import Forum, ForumAttendee, ForumScore, ForumSpeaker
-from training.selectors.judging import JudgedResult, judged_results
+from training.selectors import judging
 
 
 def forums_visible_to(user) -> QuerySet[Forum]:
@@ -111,56 +110,19 @@ def attendees_of(forum: Forum, user) -> QuerySet[ForumAttendee]:
     )
 
 
-@dataclass
-class ResultRow:
-    speaker: ForumSpeaker
-    result: JudgedResult
-    by_criterion: list  # means in the rubric's order (None where nobody scored)
-
-
 def results_table(forum: Forum) -> dict:
-    """Everything the results page and export show, in a fixed number of queries: ranked
-    rows, the rubric, and per judge how many complete cards they handed in."""
-    criteria = list(forum.criteria.all())
-    speakers = {s.pk: s for s in speakers_of(forum)}
-    results = judged_results(
+    """Everything the results page, export and API show (`judging.results_table` over the
+    forum's speakers), in a fixed number of queries."""
+    return judging.results_table(
         score_model=ForumScore,
         subject_field="speaker",
-        subject_ids=list(speakers),
-        criteria_count=len(criteria),
+        subjects=speakers_of(forum),
+        criteria=forum.criteria.all(),
+        judges=forum.judges.order_by("username"),
     )
-    rows = [
-        ResultRow(
-            speaker=speakers[r.subject_id],
-            result=r,
-            by_criterion=[r.by_criterion.get(c.pk) for c in criteria],
-        )
-        for r in results
-    ]
-    judges = list(forum.judges.order_by("username"))
-    cards = (
-        ForumScore.objects.filter(speaker__forum=forum)
-        .values("judge", "speaker")
-        .annotate(n=Count("criterion"))
-        .order_by()
-    )
-    complete: dict[int, int] = {}
-    for card in cards:
-        if criteria and card["n"] == len(criteria):
-            complete[card["judge"]] = complete.get(card["judge"], 0) + 1
-    return {
-        "criteria": criteria,
-        "rows": rows,
-        "judges": [(j, complete.get(j.pk, 0)) for j in judges],
-        "judges_done": sum(
-            1 for j in judges if speakers and complete.get(j.pk, 0) == len(speakers)
-        ),
-        "judge_count": len(judges),
-        "speaker_count": len(speakers),
-    }
 
 
-def own_ranks(forum: Forum, user) -> list[ResultRow]:
+def own_ranks(forum: Forum, user) -> list[judging.ResultRow]:
     """After publication, the ranks of the speakers `user` may see as cadres (a cadre their
     own, a mentor their mentees'); nothing before."""
     if forum.results_published_at is None:
@@ -170,17 +132,13 @@ def own_ranks(forum: Forum, user) -> list[ResultRow]:
     )
     if not visible:
         return []
-    return [row for row in results_table(forum)["rows"] if row.speaker.pk in visible]
+    return [row for row in results_table(forum)["rows"] if row.subject.pk in visible]
 
 
 def judge_cards(forum: Forum, judge) -> dict[int, dict[int, object]]:
     """The judge's own scores: speaker id → criterion id → score."""
-    cards: dict[int, dict[int, object]] = {}
-    for speaker_id, criterion_id, score in ForumScore.objects.filter(
-        speaker__forum=forum, judge=judge
-    ).values_list("speaker_id", "criterion_id", "score"):
-        cards.setdefault(speaker_id, {})[criterion_id] = score
-    return cards
+    scores = ForumScore.objects.filter(speaker__forum=forum, judge=judge)
+    return judging.judge_cards(scores, subject_field="speaker")
 
 
 def scoring_tasks(user) -> QuerySet[Forum]:

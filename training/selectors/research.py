@@ -17,7 +17,7 @@ from cadres.selectors import cadres_visible_to, units_visible_to
 from core.roles import Role, has_role, is_admin
 from training.choices import MemberRole
 from training.models import Defense, DefenseScore, Milestone, ResearchMember, ResearchTopic
-from training.selectors.judging import judged_results
+from training.selectors import judging
 
 
 class TopicStatus(models.TextChoices):
@@ -203,62 +203,33 @@ def eligible_topics(defense: Defense, user) -> QuerySet[ResearchTopic]:
 
 
 def defense_results(defense: Defense) -> dict:
-    """The ranked topics (ties share a rank; incomplete cards do not count), each judge's
-    number of complete cards, and per-criterion means, in a fixed number of queries."""
-    criteria = list(defense.criteria.order_by("position", "id"))
-    topics = {
-        t.pk: t
-        for t in defense.topics.select_related("unit").prefetch_related(
-            Prefetch(
-                "members",
-                queryset=ResearchMember.objects.select_related("cadre").order_by("role", "id"),
-            )
+    """The ranked topics with their groups, the rubric and each judge's progress
+    (`judging.results_table`, rows and progress as dicts), in a fixed number of queries."""
+    topics = defense.topics.select_related("unit").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=ResearchMember.objects.select_related("cadre").order_by("role", "id"),
         )
-    }
-    results = judged_results(
+    )
+    table = judging.results_table(
         score_model=DefenseScore,
         subject_field="topic",
-        subject_ids=list(topics),
-        criteria_count=len(criteria),
+        subjects=topics,
+        criteria=defense.criteria.order_by("position", "id"),
+        judges=defense.judges.order_by("username"),
     )
-    rows = [
-        {
-            "topic": topics[r.subject_id],
-            "result": r,
-            "by_criterion": [r.by_criterion.get(c.pk) for c in criteria],
-        }
-        for r in results
+    table["rows"] = [
+        {"topic": r.subject, "result": r.result, "by_criterion": r.by_criterion}
+        for r in table["rows"]
     ]
-    judges = list(defense.judges.order_by("username"))
-    cards = (
-        DefenseScore.objects.filter(topic__in=list(topics), criterion__defense=defense)
-        .values("judge", "topic")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    complete: dict[int, int] = {}
-    for card in cards:
-        if card["n"] == len(criteria):
-            complete[card["judge"]] = complete.get(card["judge"], 0) + 1
-    return {
-        "criteria": criteria,
-        "rows": rows,
-        "judges": [
-            {"judge": j, "done": complete.get(j.pk, 0), "total": len(topics)} for j in judges
-        ],
-        "complete": bool(topics) and all(complete.get(j.pk, 0) == len(topics) for j in judges),
-    }
+    table["judges"] = [vars(progress) for progress in table["judges"]]
+    return table
 
 
 def judge_cards(defense: Defense, judge) -> dict[int, dict[int, object]]:
     """A judge's saved scores: topic id → criterion id → score."""
-    cards: dict[int, dict[int, object]] = {}
-    rows = DefenseScore.objects.filter(criterion__defense=defense, judge=judge).values_list(
-        "topic_id", "criterion_id", "score"
-    )
-    for topic_id, criterion_id, score in rows:
-        cards.setdefault(topic_id, {})[criterion_id] = score
-    return cards
+    scores = DefenseScore.objects.filter(criterion__defense=defense, judge=judge)
+    return judging.judge_cards(scores, subject_field="topic")
 
 
 def topic_result(topic: ResearchTopic):
@@ -266,7 +237,7 @@ def topic_result(topic: ResearchTopic):
     defense = topic.defense
     if defense is None or defense.results_published_at is None:
         return None
-    results = judged_results(
+    results = judging.judged_results(
         score_model=DefenseScore,
         subject_field="topic",
         subject_ids=defense.topics.values_list("pk", flat=True),

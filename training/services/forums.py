@@ -12,7 +12,7 @@ Points (see `training/events.py`):
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -25,8 +25,16 @@ from scoring.services import event_record, event_withdraw
 from training.choices import ForumFormat
 from training.events import versioned_source
 from training.models import Forum, ForumAttendee, ForumCriterion, ForumScore, ForumSpeaker
-from training.selectors.judging import judged_results
-from training.services.judging import score_card_save
+from training.selectors.judging import judged_results, rubric_frozen
+from training.services.judging import (
+    decimal_or_none,
+    events_record,
+    events_withdraw,
+    results_mark_published,
+    results_mark_withdrawn,
+    rubric_replace,
+    score_card_save,
+)
 
 FORUM_FIELDS = (
     "series", "title", "format", "topic", "unit", "starts_at", "ends_at", "place", "hours",
@@ -242,28 +250,20 @@ def attendee_remove(*, attendee: ForumAttendee, actor) -> None:
 # --- rubric and judges ----------------------------------------------------------------------
 
 
-def _decimal(raw) -> Decimal | None:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
-
-
 @transaction.atomic
 def criteria_set(*, forum: Forum, criteria: list[dict], actor) -> list[ForumCriterion]:
     """Replace the rubric (评分细则): `criteria` is a list of {name, max_score, position}. At
     least one; names unique; each maximum between 1 and 100. Once any judge has scored the
     rubric is fixed, so every card is scored on the same criteria."""
     forum = _locked(forum)
-    if ForumScore.objects.filter(speaker__forum=forum).exists():
+    if rubric_frozen(forum):
         raise ValidationError({"criteria": _("已有评委打分，评分项不能再修改。")})
     _not_published(forum, "criteria")
     errors: list[str] = []
     cleaned, seen = [], set()
     for number, row in enumerate(criteria, start=1):
         name = (row.get("name") or "").strip()
-        max_score = _decimal(row.get("max_score"))
+        max_score = decimal_or_none(row.get("max_score"))
         if not name:
             errors.append(_("第%(n)s项：请填写评分项名称。") % {"n": number})
         elif name in seen:
@@ -285,12 +285,8 @@ def criteria_set(*, forum: Forum, criteria: list[dict], actor) -> list[ForumCrit
         errors.append(_("至少设置一个评分项。"))
     if errors:
         raise ValidationError({"criteria": errors})
-    forum.criteria.all().delete()
-    return ForumCriterion.objects.bulk_create(
-        [
-            ForumCriterion(forum=forum, name=name, max_score=max_score, position=position)
-            for name, max_score, position in cleaned
-        ]
+    return rubric_replace(
+        event=forum, criterion_model=ForumCriterion, event_field="forum", rows=cleaned
     )
 
 
@@ -388,20 +384,17 @@ def forum_results_publish(*, forum: Forum, actor) -> Forum:
         raise ValidationError(
             {"forum": _("以下主讲人还没有评委完成评分：%(names)s") % {"names": "、".join(missing)}}
         )
-    forum.results_version += 1
-    forum.results_published_at = timezone.now()
-    forum.save(update_fields=["results_version", "results_published_at", "updated_at"])
-    day = _day(forum)
+    version = results_mark_published(forum)
     for result in results:
         speaker = speakers[result.subject_id]
-        source = versioned_source(speaker, forum.results_version)
-        kinds = [SPEAKER_KIND]
-        if result.rank <= RANKED:
-            kinds.append(rank_kind(result.rank))
-        for kind in kinds:
-            event_record(
-                kind=kind, cadre=speaker.cadre, occurred_on=day, source=source, actor=actor
-            )
+        kinds = [SPEAKER_KIND, *([rank_kind(result.rank)] if result.rank <= RANKED else [])]
+        events_record(
+            kinds=kinds,
+            cadre=speaker.cadre,
+            occurred_on=_day(forum),
+            source=versioned_source(speaker, version),
+            actor=actor,
+        )
     return forum
 
 
@@ -412,10 +405,9 @@ def forum_results_withdraw(*, forum: Forum, actor, reason: str = "") -> Forum:
     forum = _locked(forum)
     if forum.results_published_at is None:
         raise ValidationError({"forum": _("结果尚未发布。")})
+    kinds = (SPEAKER_KIND, *(rank_kind(r) for r in range(1, RANKED + 1)))
     for speaker in forum.speakers.all():
         source = versioned_source(speaker, forum.results_version)
-        for kind in (SPEAKER_KIND, *(rank_kind(r) for r in range(1, RANKED + 1))):
-            event_withdraw(kind=kind, source=source, actor=actor, reason=reason)
-    forum.results_published_at = None
-    forum.save(update_fields=["results_published_at", "updated_at"])
+        events_withdraw(kinds=kinds, source=source, actor=actor, reason=reason)
+    results_mark_withdrawn(forum)
     return forum

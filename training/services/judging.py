@@ -1,4 +1,6 @@
-"""Judges' score cards, shared by forums (a speaker) and research defenses (a topic)."""
+"""What judged events share (forums score speakers, research defenses score topics): parsing
+a rubric's numbers, replacing the rubric, judges' score cards, and the mechanics of publishing
+results under a new version and withdrawing them with their points."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -6,6 +8,29 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from scoring.services import event_record, event_withdraw
+
+
+def decimal_or_none(raw) -> Decimal | None:
+    """`raw` as a finite Decimal, or None when it is not a number."""
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def rubric_replace(*, event, criterion_model, event_field: str, rows) -> list:
+    """Replace `event`'s rubric by `rows` of (name, max score, position), already checked.
+    The caller holds the event's lock and has refused once any judge has scored."""
+    event.criteria.all().delete()
+    return criterion_model.objects.bulk_create(
+        [
+            criterion_model(**{event_field: event}, name=name, max_score=top, position=position)
+            for name, top, position in rows
+        ]
+    )
 
 
 def score_card_field(criterion) -> str:
@@ -84,3 +109,31 @@ def score_card_save(*, score_model, subject_field: str, subject, criteria, judge
         update_fields=["score", "updated_at"],
     )
     return len(rows)
+
+
+def results_mark_published(event) -> int:
+    """Stamp `event`'s results as published under a new version (so a publication after a
+    withdrawal is a new points source); returns that version. The caller holds the lock."""
+    event.results_version += 1
+    event.results_published_at = timezone.now()
+    event.save(update_fields=["results_version", "results_published_at", "updated_at"])
+    return event.results_version
+
+
+def results_mark_withdrawn(event) -> None:
+    """Take `event`'s publication back: scoring reopens; the version stays for the withdrawal
+    of its points."""
+    event.results_published_at = None
+    event.save(update_fields=["results_published_at", "updated_at"])
+
+
+def events_record(*, kinds, cadre, occurred_on, source, actor) -> None:
+    """`event_record` of each of `kinds` for one cadre under one source."""
+    for kind in kinds:
+        event_record(kind=kind, cadre=cadre, occurred_on=occurred_on, source=source, actor=actor)
+
+
+def events_withdraw(*, kinds, source, actor, reason: str = "") -> None:
+    """`event_withdraw` of each of `kinds` (those never recorded are no-ops) under a source."""
+    for kind in kinds:
+        event_withdraw(kind=kind, source=source, actor=actor, reason=reason)

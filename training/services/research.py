@@ -7,6 +7,7 @@ is frozen once scored, scoring is open from the session's start until the result
 published, and every publication is a new points source (`results_version`)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from core.services import assign_fields, current_with, refuse_unknown_fields
 from core.uploads import DOCUMENTS, upload_check
-from scoring.services import event_record, event_withdraw
 from training.choices import MemberRole, ResearchField
 from training.events import versioned_source
 from training.models import (
@@ -26,8 +26,16 @@ from training.models import (
     ResearchMember,
     ResearchTopic,
 )
-from training.selectors.judging import judged_results
-from training.services.judging import score_card_save
+from training.selectors.judging import judged_results, rubric_frozen
+from training.services.judging import (
+    decimal_or_none,
+    events_record,
+    events_withdraw,
+    results_mark_published,
+    results_mark_withdrawn,
+    rubric_replace,
+    score_card_save,
+)
 
 TOPIC_FIELDS = ("title", "field", "unit", "summary", "starts_on", "due_on")
 DEFENSE_FIELDS = ("title", "unit", "held_at", "place")
@@ -297,18 +305,13 @@ def defense_topics_set(*, defense: Defense, topics, actor) -> None:
 def defense_criteria_set(*, defense: Defense, criteria: list[dict], actor) -> None:
     """Replace the rubric with `criteria` (dicts of `name`, `max_score`, `position`), in
     order. Frozen as soon as any judge has scored, so every card is on the same rubric."""
-    from decimal import Decimal, InvalidOperation
-
     defense = _lock_defense(defense)
-    if DefenseScore.objects.filter(criterion__defense=defense).exists():
+    if rubric_frozen(defense):
         raise ValidationError({"criteria": _("评委已开始评分，评分项不能再修改。")})
     errors, rows, names = [], [], set()
     for index, item in enumerate(criteria, start=1):
         name = (item.get("name") or "").strip()
-        try:
-            top = Decimal(str(item.get("max_score", "")).strip())
-        except (InvalidOperation, ValueError):
-            top = None
+        top = decimal_or_none(item.get("max_score", ""))
         if not name:
             errors.append(_("第%(n)s项：请填写评分项名称。") % {"n": index})
             continue
@@ -316,27 +319,21 @@ def defense_criteria_set(*, defense: Defense, criteria: list[dict], actor) -> No
             errors.append(_("评分项“%(name)s”重复。") % {"name": name})
             continue
         names.add(name)
-        if top is None or not top.is_finite() or not 1 <= top <= 1000:
+        if top is None or not 1 <= top <= 1000:
             errors.append(_("“%(name)s”的满分须为1到1000之间的数字。") % {"name": name})
             continue
         try:
             position = int(item.get("position"))
         except (TypeError, ValueError):
             position = index
-        rows.append(
-            DefenseCriterion(
-                defense=defense,
-                name=name[:60],
-                max_score=top.quantize(Decimal("0.1")),
-                position=max(position, 0),
-            )
-        )
+        rows.append((name[:60], top.quantize(Decimal("0.1")), max(position, 0)))
     if not rows and not errors:
         errors.append(_("请至少设置一个评分项。"))
     if errors:
         raise ValidationError({"criteria": errors})
-    defense.criteria.all().delete()
-    DefenseCriterion.objects.bulk_create(rows)
+    rubric_replace(
+        event=defense, criterion_model=DefenseCriterion, event_field="defense", rows=rows
+    )
 
 
 @transaction.atomic
@@ -433,26 +430,17 @@ def results_publish(*, defense: Defense, actor) -> Defense:
     ranks = _ranks(defense)
     if not any(rank is not None for rank in ranks.values()):
         raise ValidationError({"publish": _("还没有课题获得完整评分，不能发布结果。")})
-    defense.results_version += 1
-    defense.results_published_at = timezone.now()
-    defense.save(update_fields=["results_version", "results_published_at", "updated_at"])
-    day = timezone.localdate(defense.held_at)
+    version = results_mark_published(defense)
     members = ResearchMember.objects.filter(topic__defense=defense).select_related("cadre")
     for member in members.order_by("topic_id", "id"):
-        source = versioned_source(member, defense.results_version)
-        event_record(
-            kind=completed_kind(member.role),
+        rank = ranks.get(member.topic_id)
+        events_record(
+            kinds=[completed_kind(member.role), *([rank_kind(rank)] if rank in RANKED else [])],
             cadre=member.cadre,
-            occurred_on=day,
-            source=source,
+            occurred_on=timezone.localdate(defense.held_at),
+            source=versioned_source(member, version),
             actor=actor,
         )
-        rank = ranks.get(member.topic_id)
-        if rank in RANKED:
-            event_record(
-                kind=rank_kind(rank), cadre=member.cadre, occurred_on=day, source=source,
-                actor=actor,
-            )  # fmt: skip
     return defense
 
 
@@ -466,9 +454,8 @@ def results_withdraw(*, defense: Defense, actor) -> Defense:
     members = ResearchMember.objects.filter(topic__defense=defense).order_by("topic_id", "id")
     kinds = [completed_kind(r) for r in MemberRole.values] + [rank_kind(r) for r in RANKED]
     for member in members:
-        source = versioned_source(member, defense.results_version)
-        for kind in kinds:
-            event_withdraw(kind=kind, source=source, actor=actor)
-    defense.results_published_at = None
-    defense.save(update_fields=["results_published_at", "updated_at"])
+        events_withdraw(
+            kinds=kinds, source=versioned_source(member, defense.results_version), actor=actor
+        )
+    results_mark_withdrawn(defense)
     return defense

@@ -26,9 +26,10 @@ from training.forms_forums import (
 )
 from training.models import ForumAttendee, ForumSpeaker
 from training.selectors import forums as selectors
+from training.selectors.judging import rubric_frozen
 from training.services import cadres_of
 from training.services import forums as services
-from training.services.judging import score_card_field
+from training.views.judging import card_errors, flash_outcome, posted_scores, score_cards
 
 
 def _managed(request, pk: int):
@@ -293,8 +294,7 @@ def forum_criteria(request, pk: int):
         else:
             messages.success(request, _("评分项已保存。"))
             return redirect("forum_detail", pk=forum.pk)
-    locked = forum.speakers.filter(scores__isnull=False).exists()
-    context = {"forum": forum, "formset": formset, "locked": locked}
+    context = {"forum": forum, "formset": formset, "locked": rubric_frozen(forum)}
     return render(request, "training/forums/criteria.html", context)
 
 
@@ -330,58 +330,32 @@ def forum_score(request, pk: int):
     forum = get_object_or_404(selectors.forums_judged_by(request.user), pk=pk)
     speakers = list(selectors.speakers_of(forum))
     criteria = list(forum.criteria.all())
-    errors: dict[int, dict] = {}
-    posted: dict[int, dict] = {}
+    failed = posted = errors = None
     if request.method == "POST":
         speaker = next((s for s in speakers if str(s.pk) == request.POST.get("speaker")), None)
         if speaker is None:
             messages.error(request, _("请选择要评分的主讲人。"))
         else:
+            posted = posted_scores(request, criteria)
             try:
-                services.forum_score_save(speaker=speaker, judge=request.user, scores=request.POST)
+                services.forum_score_save(speaker=speaker, judge=request.user, scores=posted)
             except ValidationError as exc:
-                errors[speaker.pk] = (
-                    exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-                )
-                posted[speaker.pk] = request.POST
-                for key, values in errors[speaker.pk].items():
-                    if not key.startswith("criterion_"):
-                        for message in values:
-                            messages.error(request, message)
+                failed, errors = speaker.pk, card_errors(exc)
             else:
                 messages.success(
                     request, _("已保存对%(name)s的评分。") % {"name": speaker.cadre.name}
                 )
                 return redirect("forum_score", pk=forum.pk)
-    mine = selectors.judge_cards(forum, request.user)
-    cards = []
-    for speaker in speakers:
-        fields = []
-        for criterion in criteria:
-            name = score_card_field(criterion)
-            value = (
-                posted[speaker.pk].get(name, "")
-                if speaker.pk in posted
-                else mine.get(speaker.pk, {}).get(criterion.pk, "")
-            )
-            fields.append(
-                {
-                    "criterion": criterion,
-                    "name": name,
-                    "value": value,
-                    "errors": errors.get(speaker.pk, {}).get(name, []),
-                }
-            )
-        cards.append(
-            {
-                "speaker": speaker,
-                "fields": fields,
-                "done": len(mine.get(speaker.pk, {})) == len(criteria) and bool(criteria),
-            }
-        )
     context = {
         "forum": forum,
-        "cards": cards,
+        "cards": score_cards(
+            subjects=speakers,
+            criteria=criteria,
+            saved=selectors.judge_cards(forum, request.user),
+            failed=failed,
+            posted=posted,
+            errors=errors,
+        ),
         "criteria": criteria,
         "open": services.scoring_open(forum),
         "started": timezone.now() >= forum.starts_at,
@@ -434,12 +408,11 @@ def forum_results_export(request, pk: int):
 @permission_required("training.change_forum", raise_exception=True)
 def forum_publish(request, pk: int):
     forum = _managed(request, pk)
-    try:
-        services.forum_results_publish(forum=forum, actor=request.user)
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("结果已发布，积分已记入。"))
+    flash_outcome(
+        request,
+        lambda: services.forum_results_publish(forum=forum, actor=request.user),
+        _("结果已发布，积分已记入。"),
+    )
     return redirect("forum_results", pk=forum.pk)
 
 
@@ -448,12 +421,10 @@ def forum_publish(request, pk: int):
 @permission_required("training.change_forum", raise_exception=True)
 def forum_unpublish(request, pk: int):
     forum = _managed(request, pk)
-    try:
-        services.forum_results_withdraw(
-            forum=forum, actor=request.user, reason=request.POST.get("reason", "").strip()
-        )
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("已撤回发布，评分重新开放，相应积分已冲销。"))
+    reason = request.POST.get("reason", "").strip()
+    flash_outcome(
+        request,
+        lambda: services.forum_results_withdraw(forum=forum, actor=request.user, reason=reason),
+        _("已撤回发布，评分重新开放，相应积分已冲销。"),
+    )
     return redirect("forum_results", pk=forum.pk)

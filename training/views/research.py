@@ -32,7 +32,9 @@ from training.forms_research import (
 )
 from training.models import Milestone, ResearchMember
 from training.selectors import research as selectors
+from training.selectors.judging import rubric_frozen
 from training.services import research as services
+from training.views.judging import card_errors, flash_outcome, posted_scores, score_cards
 
 # --- topics ----------------------------------------------------------------------------------
 
@@ -411,7 +413,7 @@ def defense_detail(request, pk: int):
         .filter(pk=defense.pk)
         .exists(),
         "scoring_open": services.scoring_open(defense),
-        "frozen": defense.criteria.filter(scores__isnull=False).exists(),
+        "frozen": rubric_frozen(defense),
     }
     if manages:
         context["topics_form"] = DefenseTopicsForm(
@@ -435,14 +437,12 @@ def defense_topics(request, pk: int):
         for message in form.errors.get("topics", []):
             messages.error(request, message)
         return redirect("defense_detail", pk=defense.pk)
-    try:
-        services.defense_topics_set(
-            defense=defense, topics=form.cleaned_data["topics"], actor=request.user
-        )
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("答辩课题已保存。"))
+    topics = form.cleaned_data["topics"]
+    flash_outcome(
+        request,
+        lambda: services.defense_topics_set(defense=defense, topics=topics, actor=request.user),
+        _("答辩课题已保存。"),
+    )
     return redirect("defense_detail", pk=defense.pk)
 
 
@@ -451,14 +451,14 @@ def defense_topics(request, pk: int):
 @permission_required("training.change_defense", raise_exception=True)
 def defense_criteria(request, pk: int):
     defense = _managed_defense(request, pk)
-    try:
-        services.defense_criteria_set(
-            defense=defense, criteria=criteria_from_post(request.POST), actor=request.user
-        )
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("评分项已保存。"))
+    criteria = criteria_from_post(request.POST)
+    flash_outcome(
+        request,
+        lambda: services.defense_criteria_set(
+            defense=defense, criteria=criteria, actor=request.user
+        ),
+        _("评分项已保存。"),
+    )
     return redirect("defense_detail", pk=defense.pk)
 
 
@@ -472,14 +472,12 @@ def defense_judges(request, pk: int):
         for message in form.errors.get("judges", []):
             messages.error(request, message)
         return redirect("defense_detail", pk=defense.pk)
-    try:
-        services.defense_judges_set(
-            defense=defense, judges=form.cleaned_data["judges"], actor=request.user
-        )
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("评委名单已保存。"))
+    judges = form.cleaned_data["judges"]
+    flash_outcome(
+        request,
+        lambda: services.defense_judges_set(defense=defense, judges=judges, actor=request.user),
+        _("评委名单已保存。"),
+    )
     return redirect("defense_detail", pk=defense.pk)
 
 
@@ -491,55 +489,35 @@ def defense_score(request, pk: int):
         raise PermissionDenied
     topics = list(defense.topics.order_by("title", "id"))
     criteria = list(defense.criteria.order_by("position", "id"))
-    errors, posted, status = {}, {}, 200
+    failed = posted = errors = None
     if request.method == "POST":
         topic = next((t for t in topics if str(t.pk) == request.POST.get("topic")), None)
         if topic is None:
             messages.error(request, _("该课题不在本次答辩会中。"))
             return redirect("defense_score", pk=defense.pk)
-        posted = {c.pk: request.POST.get(f"criterion_{c.pk}", "") for c in criteria}
+        posted = posted_scores(request, criteria)
         try:
             services.defense_score(defense=defense, topic=topic, judge=request.user, scores=posted)
         except ValidationError as exc:
-            errors[topic.pk] = (
-                exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            )
-            status = 400
+            failed, errors = topic.pk, card_errors(exc)
         else:
             messages.success(request, _("已保存对《%(title)s》的评分。") % {"title": topic.title})
             return redirect(f"{request.path}#topic-{topic.pk}")
-    cards = selectors.judge_cards(defense, request.user)
-    failed = next(iter(errors), None)
-    rows = []
-    for topic in topics:
-        saved = cards.get(topic.pk, {})
-        values = posted if topic.pk == failed else saved
-        card_errors = errors.get(topic.pk, {})
-        rows.append(
-            {
-                "topic": topic,
-                "complete": len(saved) == len(criteria) and bool(criteria),
-                "general": [
-                    m for k, v in card_errors.items() if not k.startswith("criterion_") for m in v
-                ],
-                "fields": [
-                    {
-                        "criterion": c,
-                        "name": f"criterion_{c.pk}",
-                        "value": values.get(c.pk, ""),
-                        "errors": card_errors.get(f"criterion_{c.pk}", []),
-                    }
-                    for c in criteria
-                ],
-            }
-        )
     context = {
         "defense": defense,
-        "rows": rows,
+        "cards": score_cards(
+            subjects=topics,
+            criteria=criteria,
+            saved=selectors.judge_cards(defense, request.user),
+            failed=failed,
+            posted=posted,
+            errors=errors,
+        ),
         "criteria": criteria,
         "open": services.scoring_open(defense),
         "not_started": timezone.now() < defense.held_at,
     }
+    status = 400 if errors else 200
     return render(request, "training/research/defense_score.html", context, status=status)
 
 
@@ -574,12 +552,11 @@ def defense_results_export(request, pk: int):
 @permission_required("training.change_defense", raise_exception=True)
 def defense_publish(request, pk: int):
     defense = _managed_defense(request, pk)
-    try:
-        services.results_publish(defense=defense, actor=request.user)
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("答辩结果已发布，课题组成员的积分已记入。"))
+    flash_outcome(
+        request,
+        lambda: services.results_publish(defense=defense, actor=request.user),
+        _("答辩结果已发布，课题组成员的积分已记入。"),
+    )
     return redirect("defense_results", pk=defense.pk)
 
 
@@ -588,10 +565,9 @@ def defense_publish(request, pk: int):
 @permission_required("training.change_defense", raise_exception=True)
 def defense_unpublish(request, pk: int):
     defense = _managed_defense(request, pk)
-    try:
-        services.results_withdraw(defense=defense, actor=request.user)
-    except ValidationError as exc:
-        flash_service_errors(request, exc)
-    else:
-        messages.success(request, _("已撤回结果发布，相应积分已冲销，评委可继续修改评分。"))
+    flash_outcome(
+        request,
+        lambda: services.results_withdraw(defense=defense, actor=request.user),
+        _("已撤回结果发布，相应积分已冲销，评委可继续修改评分。"),
+    )
     return redirect("defense_results", pk=defense.pk)
