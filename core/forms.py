@@ -45,3 +45,13 @@ def flash_service_errors(request, exc) -> None:
 
     for message in exc.messages:
         messages.error(request, message)
+
+
+def flash_form_errors(request, form) -> None:
+    """Show each error of an invalid form as an error on the next page (for small forms posted
+    from a detail page, which redirects back rather than re-rendering the form)."""
+    from django.contrib import messages
+
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
