@@ -59,22 +59,39 @@ class ActivityFilterForm(BootstrapMixin, forms.Form):
         return activities
 
 
-class InviteForm(BootstrapMixin, forms.Form):
-    """Who to invite: a cohort, a unit's subtree or one cadre found by the search."""
+class CadrePickForm(BootstrapMixin, forms.Form):
+    """Who to invite, record or add: a cohort, a unit's subtree or one cadre found by the search
+    (the picker of `templates/training/people/`)."""
 
-    cohort = forms.ModelChoiceField(label=_("按批次"), required=False, queryset=None)
-    unit = forms.ModelChoiceField(label=_("按单位（含下级）"), required=False, queryset=None)
-    cadre = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput())
+    cohort = forms.ModelChoiceField(
+        label=_("按批次"), required=False, queryset=None, empty_label="—"
+    )
+    unit = forms.ModelChoiceField(
+        label=_("按单位（含下级）"), required=False, queryset=None, empty_label="—"
+    )
+    cadre = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput(),
+        error_messages={"invalid_choice": _("该干部不在您的范围内或不在职。")},
+    )
 
     def __init__(self, *args, cohorts, units, cadres, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].label_from_instance = lambda c: f"{c.programme.name} · {c.name}"
         self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: u.full_name
         self.fields["cadre"].queryset = cadres
+
+    @property
+    def groups(self) -> list:
+        """The fields that choose many cadres at once, each offered as its own small form."""
+        return [self["cohort"], self["unit"]]
 
     def clean(self):
         data = super().clean()
         chosen = [k for k in ("cohort", "unit", "cadre") if data.get(k)]
-        if len(chosen) != 1:
+        if len(chosen) != 1 and not self.errors:
             raise forms.ValidationError(_("请选择一个批次、一个单位或一名干部。"))
         return data

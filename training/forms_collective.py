@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin, ServiceModelForm
 from training.choices import CollectiveKind
-from training.forms import DATE_INPUT, InviteForm
+from training.forms import DATE_INPUT, CadrePickForm
 from training.models import CollectiveActivity
 from training.services.collective import COLLECTIVE_FIELDS
 
@@ -46,7 +46,7 @@ class CollectiveFilterForm(BootstrapMixin, forms.Form):
         return activities
 
 
-class ParticipantsForm(InviteForm):
+class ParticipantsForm(CadrePickForm):
     """Who took part: a cohort, a unit's subtree or one cadre found by the search, with an
     optional note on how they did."""
 

@@ -77,32 +77,6 @@ class SpeakerForm(BootstrapMixin, forms.Form):
         self.fields["cadre"].queryset = cadres
 
 
-class AttendeeForm(BootstrapMixin, forms.Form):
-    """Who attends: a cohort, a unit's subtree or one cadre found by the search."""
-
-    cohort = forms.ModelChoiceField(label=_("按批次"), required=False, queryset=None)
-    unit = forms.ModelChoiceField(label=_("按单位（含下级）"), required=False, queryset=None)
-    cadre = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        widget=forms.HiddenInput(),
-        error_messages={"invalid_choice": _("该干部不在您的范围内或不在职。")},
-    )
-
-    def __init__(self, *args, cohorts, units, cadres, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
-        self.fields["unit"].queryset = units
-        self.fields["cadre"].queryset = cadres
-
-    def clean(self):
-        data = super().clean()
-        chosen = [k for k in ("cohort", "unit", "cadre") if data.get(k)]
-        if len(chosen) != 1 and not self.errors:
-            raise forms.ValidationError(_("请选择一个批次、一个单位或一名干部。"))
-        return data
-
-
 class CriterionForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("评分项"), max_length=60, required=False)
     max_score = forms.CharField(label=_("满分"), max_length=10, required=False)

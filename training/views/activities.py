@@ -7,20 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
 from core.workbooks import xlsx_response
 from training import selectors, services
 from training.choices import Attendance
 from training.exports_fund import activities_xlsx
-from training.forms import ActivityFilterForm, ActivityForm, InviteForm
+from training.forms import ActivityFilterForm, ActivityForm
 from training.models import Activity
+from training.views import people
 from training.views.trip_reports import trip_report_context
 
 MARKS = [c for c in Attendance if c != Attendance.UNMARKED]
@@ -84,16 +86,6 @@ def activity_edit(request, pk: int):
     return render(request, "training/activity_form.html", {"form": form, "activity": activity})
 
 
-def _invite_form(request, data=None) -> InviteForm:
-    user = request.user
-    return InviteForm(
-        data,
-        cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
-        units=units_visible_to(user).order_by("path"),
-        cadres=cadres_visible_to(user).filter(status="active"),
-    )
-
-
 @login_required
 @permission_required("training.view_activity", raise_exception=True)
 def activity_detail(request, pk: int):
@@ -114,7 +106,7 @@ def activity_detail(request, pk: int):
         "counts": [(c.label, counts[c.value]) for c in Attendance],
         "manages": manages,
         "can_edit": manages and request.user.has_perm("training.change_activity"),
-        "invite_form": _invite_form(request) if manages else None,
+        "invite_form": people.pick_form(request) if manages else None,
         "window": services.signin_window(activity),
     }
     context.update(_feedback_context(request, activity, roll))
@@ -163,22 +155,9 @@ def activity_feedback(request, pk: int):
 @permission_required("training.add_participant", raise_exception=True)
 def activity_invite(request, pk: int):
     activity = _managed(request, pk)
-    form = _invite_form(request, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    _form, cadres = people.picked_cadres(request)
+    if cadres is None:
         return redirect("activity_detail", pk=activity.pk)
-    data = form.cleaned_data
-    if data["cadre"]:
-        cadres = [data["cadre"]]
-    else:
-        # Only cadres the user may see, whatever the cohort or unit holds.
-        cadres = list(
-            services.cadres_of(cohort=data["cohort"], unit=data["unit"])
-            .filter(pk__in=cadres_visible_to(request.user).values("pk"))
-            .order_by("name_pinyin", "id")
-        )
     try:
         added = services.participants_invite(activity=activity, cadres=cadres, actor=request.user)
     except ValidationError as exc:
@@ -210,18 +189,12 @@ def activity_invite(request, pk: int):
 def activity_candidates(request, pk: int):
     """htmx partial: visible serving cadres matching the search, not yet invited."""
     activity = _managed(request, pk)
-    search = request.GET.get("q", "").strip()
-    rows = []
-    if search:
-        rows = list(
-            cadres_visible_to(request.user)
-            .filter(cadre_search_q(search, user=request.user), status="active")
-            .exclude(participations__activity=activity)
-            .select_related("unit")
-            .order_by("name_pinyin", "id")[:20]
-        )
-    context = {"activity": activity, "rows": rows, "searched": bool(search)}
-    return render(request, "training/_invite_candidates.html", context)
+    return people.candidates(
+        request,
+        "training/_invite_candidates.html",
+        {"activity": activity},
+        Q(participations__activity=activity),
+    )
 
 
 @login_required

@@ -7,19 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
 from core.workbooks import xlsx_response
 from training.exports_collective import collective_xlsx
 from training.forms_collective import CollectiveFilterForm, CollectiveForm, ParticipantsForm
 from training.selectors import collective as selectors
-from training.services import cadres_of
 from training.services import collective as services
+from training.views import people
 
 
 def _managed(request, pk: int):
@@ -96,16 +97,6 @@ def collective_edit(request, pk: int):
     return render(request, "training/collective/form.html", {"form": form, "activity": activity})
 
 
-def _participants_form(request, data=None) -> ParticipantsForm:
-    user = request.user
-    return ParticipantsForm(
-        data,
-        cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
-        units=units_visible_to(user).order_by("path"),
-        cadres=cadres_visible_to(user).filter(status="active"),
-    )
-
-
 @login_required
 @permission_required("training.view_collectiveactivity", raise_exception=True)
 def collective_detail(request, pk: int):
@@ -117,7 +108,7 @@ def collective_detail(request, pk: int):
         "activity": activity,
         "roll": list(selectors.collective_roll(activity, request.user)),
         "manages": manages,
-        "add_form": _participants_form(request) if manages else None,
+        "add_form": people.pick_form(request, form_class=ParticipantsForm) if manages else None,
     }
     return render(request, "training/collective/detail.html", context)
 
@@ -127,25 +118,12 @@ def collective_detail(request, pk: int):
 @permission_required("training.change_collectiveactivity", raise_exception=True)
 def collective_participants_add(request, pk: int):
     activity = _managed(request, pk)
-    form = _participants_form(request, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    form, cadres = people.picked_cadres(request, ParticipantsForm)
+    if cadres is None:
         return redirect("collective_detail", pk=activity.pk)
-    data = form.cleaned_data
-    if data["cadre"]:
-        cadres = [data["cadre"]]
-    else:
-        # Only cadres the user may see, whatever the cohort or unit holds.
-        cadres = list(
-            cadres_of(cohort=data["cohort"], unit=data["unit"])
-            .filter(pk__in=cadres_visible_to(request.user).values("pk"))
-            .order_by("name_pinyin", "id")
-        )
     try:
         added = services.participants_record(
-            activity=activity, cadres=cadres, actor=request.user, note=data["note"]
+            activity=activity, cadres=cadres, actor=request.user, note=form.cleaned_data["note"]
         )
     except ValidationError as exc:
         flash_service_errors(request, exc)
@@ -170,15 +148,9 @@ def collective_participant_remove(request, pk: int, participation: int):
 def collective_candidates(request, pk: int):
     """htmx partial: visible serving cadres matching the search, not yet recorded."""
     activity = _managed(request, pk)
-    search = request.GET.get("q", "").strip()
-    rows = []
-    if search:
-        rows = list(
-            cadres_visible_to(request.user)
-            .filter(cadre_search_q(search, user=request.user), status="active")
-            .exclude(collective_participations__activity=activity)
-            .select_related("unit")
-            .order_by("name_pinyin", "id")[:20]
-        )
-    context = {"activity": activity, "rows": rows, "searched": bool(search)}
-    return render(request, "training/collective/_candidates.html", context)
+    return people.candidates(
+        request,
+        "training/collective/_candidates.html",
+        {"activity": activity},
+        Q(collective_participations__activity=activity),
+    )

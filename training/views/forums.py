@@ -7,17 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from cadres.selectors import units_visible_to
+from core.forms import flash_form_errors, flash_service_errors, service_errors_to_form
 from core.workbooks import xlsx_response
 from training.exports_forums import forum_list_xlsx, forum_results_xlsx
 from training.forms_forums import (
-    AttendeeForm,
     CriterionFormSet,
     ForumFilterForm,
     ForumForm,
@@ -27,8 +27,8 @@ from training.forms_forums import (
 from training.models import ForumAttendee, ForumSpeaker
 from training.selectors import forums as selectors
 from training.selectors.judging import rubric_frozen
-from training.services import cadres_of
 from training.services import forums as services
+from training.views import people
 from training.views.judging import card_errors, flash_outcome, posted_scores, score_cards
 
 
@@ -112,20 +112,6 @@ def forum_edit(request, pk: int):
     return render(request, "training/forums/forum_form.html", {"form": form, "forum": forum})
 
 
-def _member_cadres(request):
-    return cadres_visible_to(request.user).filter(status="active")
-
-
-def _attendee_form(request, data=None) -> AttendeeForm:
-    user = request.user
-    return AttendeeForm(
-        data,
-        cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
-        units=units_visible_to(user).order_by("path"),
-        cadres=_member_cadres(request),
-    )
-
-
 @login_required
 @permission_required("training.view_forum", raise_exception=True)
 def forum_detail(request, pk: int):
@@ -146,7 +132,7 @@ def forum_detail(request, pk: int):
         "criteria": list(forum.criteria.all()),
         "judges": list(forum.judges.order_by("username")),
         "is_judge": forum.judges.filter(pk=request.user.pk).exists(),
-        "attendee_form": _attendee_form(request) if manages else None,
+        "attendee_form": people.pick_form(request) if manages else None,
     }
     return render(request, "training/forums/forum_detail.html", context)
 
@@ -156,11 +142,9 @@ def forum_detail(request, pk: int):
 @permission_required("training.change_forum", raise_exception=True)
 def speaker_add(request, pk: int):
     forum = _managed(request, pk)
-    form = SpeakerForm(request.POST, cadres=_member_cadres(request))
+    form = SpeakerForm(request.POST, cadres=people.serving_cadres(request.user))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("forum_detail", pk=forum.pk)
     data = form.cleaned_data
     try:
@@ -198,22 +182,9 @@ def speaker_remove(request, pk: int, speaker_pk: int):
 @permission_required("training.change_forum", raise_exception=True)
 def attendee_add(request, pk: int):
     forum = _managed(request, pk)
-    form = _attendee_form(request, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    _form, cadres = people.picked_cadres(request)
+    if cadres is None:
         return redirect("forum_detail", pk=forum.pk)
-    data = form.cleaned_data
-    if data["cadre"]:
-        cadres = [data["cadre"]]
-    else:
-        # Only cadres the user may see, whatever the cohort or unit holds.
-        cadres = list(
-            cadres_of(cohort=data["cohort"], unit=data["unit"])
-            .filter(pk__in=cadres_visible_to(request.user).values("pk"))
-            .order_by("name_pinyin", "id")
-        )
     try:
         counts = services.attendees_add(forum=forum, cadres=cadres, actor=request.user)
     except ValidationError as exc:
@@ -260,20 +231,15 @@ def forum_candidates(request, pk: int):
     """htmx partial: visible serving cadres matching the search, not yet on the forum.
     `?role=speaker` offers them as speakers (with a talk title), otherwise as attendees."""
     forum = _managed(request, pk)
-    search = request.GET.get("q", "").strip()
     as_speaker = request.GET.get("role") == "speaker"
-    rows = []
-    if search:
-        rows = list(
-            _member_cadres(request)
-            .filter(cadre_search_q(search, user=request.user))
-            .exclude(forum_talks__forum=forum)
-            .exclude(forum_attendances__forum=forum)
-            .select_related("unit")
-            .order_by("name_pinyin", "id")[:20]
-        )
-    context = {"forum": forum, "rows": rows, "searched": bool(search), "as_speaker": as_speaker}
-    return render(request, "training/forums/_candidates.html", context)
+    template = "_speaker_candidates.html" if as_speaker else "_candidates.html"
+    return people.candidates(
+        request,
+        f"training/forums/{template}",
+        {"forum": forum},
+        Q(forum_talks__forum=forum),
+        Q(forum_attendances__forum=forum),
+    )
 
 
 @login_required

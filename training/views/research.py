@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
+from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
 from core.models import User
 from core.roles import GROUP_NAMES, Role
@@ -34,6 +35,7 @@ from training.models import Milestone, ResearchMember
 from training.selectors import research as selectors
 from training.selectors.judging import rubric_frozen
 from training.services import research as services
+from training.views import people
 from training.views.judging import card_errors, flash_outcome, posted_scores, score_cards
 
 # --- topics ----------------------------------------------------------------------------------
@@ -85,12 +87,7 @@ def topic_export(request):
 
 
 def _leader_choices(request):
-    return (
-        cadres_visible_to(request.user)
-        .filter(status="active")
-        .select_related("unit")
-        .order_by("name_pinyin", "id")
-    )
+    return people.serving_cadres(request.user).select_related("unit").order_by("name_pinyin", "id")
 
 
 @login_required
@@ -163,25 +160,19 @@ def topic_detail(request, pk: int):
 def member_candidates(request, pk: int):
     """htmx partial: serving cadres in scope matching the search, not yet in the group."""
     topic = _managed_topic(request, pk)
-    search = request.GET.get("q", "").strip()
-    rows = []
-    if search:
-        rows = list(
-            cadres_visible_to(request.user)
-            .filter(cadre_search_q(search, user=request.user), status="active")
-            .exclude(research_memberships__topic=topic)
-            .select_related("unit")
-            .order_by("name_pinyin", "id")[:20]
-        )
-    context = {"topic": topic, "rows": rows, "searched": bool(search)}
-    return render(request, "training/research/_member_candidates.html", context)
+    return people.candidates(
+        request,
+        "training/research/_member_candidates.html",
+        {"topic": topic},
+        Q(research_memberships__topic=topic),
+    )
 
 
 def _cadre_in_scope(request):
     raw = request.POST.get("cadre", "")
     if not raw.isdigit():
         return None
-    return cadres_visible_to(request.user).filter(pk=int(raw), status="active").first()
+    return people.serving_cadres(request.user).filter(pk=int(raw)).first()
 
 
 @login_required
