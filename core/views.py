@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cadres import selectors as cadre_selectors
@@ -28,7 +29,35 @@ def home(request):
     if has_role(user, Role.CADRE):
         context["own_cadre"] = cadre_selectors.cadres_visible_to(user).filter(user=user).first()
     context.update(_points_cards(user))
+    context["training_todo"] = _training_todo(user)
     return render(request, "core/home.html", context)
+
+
+def _training_todo(user) -> list[tuple[str, int, str]]:
+    """(label, count, URL) of what waits for this user in training: monthly reports to
+    review (supervisors and staff), forums and defenses to score (judges), and the cadre's own
+    overdue monthly reports. Only rows with something waiting."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from training.models import Defense
+    from training.selectors import forums, postings
+
+    rows = []
+    if user.has_perm("training.change_monthlyreport") or user.supervised_postings.exists():
+        rows.append(
+            (_("待审核月报"), postings.pending_reviews(user).count(), "monthly_report_pending")
+        )
+    unpublished = {"results_published_at__isnull": True}
+    rows.append((_("论坛评分任务"), forums.forums_judged_by(user).filter(**unpublished).count(),
+                 "forum_my_scoring"))  # fmt: skip
+    rows.append((_("课题答辩"), Defense.objects.filter(judges=user, **unpublished).count(),
+                 "defense_list"))  # fmt: skip
+    if has_role(user, Role.CADRE):
+        own = postings.my_postings(user)
+        overdue = postings.overdue_reports(own, today=timezone.localdate())
+        rows.append((_("逾期未报月报"), len(overdue), "my_postings"))
+    return [(label, count, reverse(name)) for label, count, name in rows if count]
 
 
 def _points_cards(user) -> dict:
