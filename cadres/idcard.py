@@ -82,7 +82,9 @@ def id_parse(value: str) -> IdFacts:
         raise ValidationError(
             _("身份证号应为18位，当前为%(n)d位。"), code="length", params={"n": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (
+        number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")
+    ):
         raise ValidationError(_("身份证号只能包含数字，最后一位可以是X。"), code="format")
     if number[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(_("身份证号前两位不是有效的省级行政区划代码。"), code="region")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cadres.ages import birth_date_range_for_band
-from cadres.choices import EnrolmentStatus
+from cadres.choices import CadreStatus, EnrolmentStatus
 from cadres.models import Cadre, Cohort, Enrolment, Programme, Unit
 from core.roles import Role, has_role, is_admin, roles_of
 
@@ -54,6 +54,12 @@ def cadres_visible_to(user) -> QuerySet[Cadre]:
     if has_role(user, Role.CADRE):
         allowed |= Q(user=user)
     return Cadre.objects.filter(allowed)
+
+
+def serving_cadres_visible_to(user) -> QuerySet[Cadre]:
+    """Serving (在职) cadres the user may see: the only ones a page or the API may offer or
+    accept for something new (an invitation, a posting, a talk)."""
+    return cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
 
 
 def cadre_may_see_full_id(user, cadre: Cadre) -> bool:
@@ -224,11 +230,11 @@ def overview(*, user) -> dict:
     """Headline figures for the home page, in one aggregate query over the visible cadres."""
     from django.db.models import Count
 
-    from cadres.choices import CadreCategory, CadreStatus
+    from cadres.choices import CadreCategory
 
     today = timezone.localdate()
     born_after_35, _ = birth_date_range_for_band("31_35", today)
-    qs = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
+    qs = serving_cadres_visible_to(user)
     figures = qs.aggregate(
         total=Count("pk"),
         reserve=Count("pk", filter=Q(is_reserve=True)),

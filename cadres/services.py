@@ -153,7 +153,9 @@ def cadre_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
             )
         cleaned["gender"] = facts.gender
     phone = "".join(str(data.get("phone") or "").split())
-    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+    if phone and not (
+        len(phone) == 11 and phone.isascii() and phone.isdigit() and phone.startswith("1")
+    ):
         errors.setdefault("phone", []).append(_("手机号码应为以1开头的11位数字。"))
     cleaned["phone"] = phone
     birth = cleaned.get("birth_date")

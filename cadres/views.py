@@ -348,7 +348,7 @@ def cohort_detail(request, pk: int):
     managed = selectors.cohorts_managed_by(request.user).filter(pk=cohort.pk).exists()
     form = None
     if managed and request.user.has_perm("cadres.add_enrolment"):
-        enrollable = selectors.cadres_visible_to(request.user).filter(status="active")
+        enrollable = selectors.serving_cadres_visible_to(request.user)
         form = EnrolForm(request.POST or None, cadres=enrollable, initial={"joined_on": _today()})
         if request.method == "POST" and form.is_valid():
             try:

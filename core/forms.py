@@ -71,3 +71,10 @@ def flash_form_errors(request, form) -> None:
     for errors in form.errors.values():
         for message in errors:
             messages.error(request, message)
+
+
+def parse_id(value) -> int | None:
+    """The id in a query or form value ("12"), or None for anything else — other scripts'
+    digits ("²", "١٢") included, which `str.isdigit` accepts and `int` may refuse."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None

@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from cadres.selectors import cadres_visible_to
+from cadres.selectors import serving_cadres_visible_to
 from training.choices import ForumFormat
 from training.models import Forum, ForumAttendee, ForumSpeaker
 from training.selectors import forums as selectors
@@ -59,11 +59,11 @@ class ForumViewSet(viewsets.ModelViewSet):
         forums = selectors.forum_list(self.request.user)
         year = self.request.query_params.get("year", "")
         quarter = self.request.query_params.get("quarter", "")
-        if year.isdigit():
+        if year.isascii() and year.isdigit() and 1900 <= int(year) <= 2999:
             forums = selectors.forums_filter(
                 forums,
                 year=int(year),
-                quarter=int(quarter) if quarter in "1234" and quarter else None,
+                quarter=int(quarter) if quarter in {"1", "2", "3", "4"} else None,
             )
         return forums
 
@@ -159,7 +159,7 @@ class ForumViewSet(viewsets.ModelViewSet):
         else:
             cadres = list(
                 cadres_of(cohort=data.get("cohort"), unit=data.get("unit")).filter(
-                    pk__in=cadres_visible_to(request.user).values("pk")
+                    pk__in=serving_cadres_visible_to(request.user).values("pk")
                 )
             )
         services.attendees_add(forum=forum, cadres=cadres, actor=request.user)

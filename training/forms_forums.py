@@ -8,6 +8,7 @@ from core.forms import BootstrapMixin
 from training.choices import ForumFormat
 from training.forms import DATETIME_INPUT
 from training.models import Forum
+from training.models.judging import POSITION_MAX
 from training.services.forums import FORUM_FIELDS
 
 
@@ -70,7 +71,9 @@ class SpeakerForm(BootstrapMixin, forms.Form):
         error_messages={"invalid_choice": _("该干部不在您的范围内或不在职。")},
     )
     talk_title = forms.CharField(label=_("发言题目"), max_length=200, required=False)
-    position = forms.IntegerField(label=_("顺序"), required=False, min_value=0)
+    position = forms.IntegerField(
+        label=_("顺序"), required=False, min_value=0, max_value=POSITION_MAX
+    )
 
     def __init__(self, *args, cadres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +83,9 @@ class SpeakerForm(BootstrapMixin, forms.Form):
 class CriterionForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("评分项"), max_length=60, required=False)
     max_score = forms.CharField(label=_("满分"), max_length=10, required=False)
-    position = forms.IntegerField(label=_("顺序"), required=False, min_value=0)
+    position = forms.IntegerField(
+        label=_("顺序"), required=False, min_value=0, max_value=POSITION_MAX
+    )
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=20, absolute_max=30)

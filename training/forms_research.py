@@ -125,7 +125,11 @@ def criteria_from_post(data) -> list[dict]:
     """Rows `name-<i>`, `max-<i>`, `position-<i>` of the criteria table; blank rows skipped."""
     rows = []
     indexes = sorted(
-        {int(key.split("-", 1)[1]) for key in data if key.startswith("name-") and key[5:].isdigit()}
+        {
+            int(key.split("-", 1)[1])
+            for key in data
+            if key.startswith("name-") and key[5:].isascii() and key[5:].isdigit()
+        }
     )
     for i in indexes:
         name = data.get(f"name-{i}", "").strip()

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from cadres.models import Cadre
-from cadres.selectors import cadres_visible_to, units_visible_to
+from cadres.selectors import serving_cadres_visible_to, units_visible_to
 from core.api.serializers import ScopedFieldsMixin
 from training.models import CollectiveActivity, CollectiveParticipation
 
@@ -39,7 +39,7 @@ class ParticipantsAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    scoped_fields = {"cadres": cadres_visible_to}
+    scoped_fields = {"cadres": serving_cadres_visible_to}
 
 
 class ParticipantsRemoveSerializer(serializers.Serializer):

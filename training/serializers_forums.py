@@ -2,13 +2,14 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cadres.models import Cadre, Cohort, Unit
-from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
+from cadres.selectors import (
+    cohorts_managed_by,
+    serving_cadres_visible_to,
+    units_visible_to,
+)
 from core.api.serializers import ScopedFieldsMixin
 from training.models import Forum, ForumAttendee, ForumSpeaker
-
-
-def _active_cadres(user):
-    return cadres_visible_to(user).filter(status="active")
+from training.models.judging import POSITION_MAX
 
 
 class ForumSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
@@ -39,7 +40,9 @@ class ForumSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 class SpeakerSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     unit_name = serializers.CharField(source="cadre.unit.full_name", read_only=True)
-    position = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    position = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=POSITION_MAX
+    )
 
     class Meta:
         model = ForumSpeaker
@@ -47,7 +50,7 @@ class SpeakerSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "cadre_name", "unit_name"]
         validators = []  # the service reports duplicates with a clear message
 
-    scoped_fields = {"cadre": _active_cadres}
+    scoped_fields = {"cadre": serving_cadres_visible_to}
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -74,7 +77,7 @@ class AttendeesAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     )
 
     scoped_fields = {
-        "cadres": _active_cadres,
+        "cadres": serving_cadres_visible_to,
         "cohort": cohorts_managed_by,
         "unit": units_visible_to,
     }

@@ -2,15 +2,11 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cadres.models import Cadre
-from cadres.selectors import cadres_visible_to, units_visible_to
+from cadres.selectors import serving_cadres_visible_to, units_visible_to
 from core.api.serializers import ScopedFieldsMixin
 from training.choices import MemberRole, ResearchField
 from training.models import Defense, DefenseCriterion, Milestone, ResearchMember, ResearchTopic
 from training.selectors.research import TopicStatus
-
-
-def _active_cadres(user):
-    return cadres_visible_to(user).filter(status="active")
 
 
 class ResearchMemberSerializer(serializers.ModelSerializer):
@@ -65,8 +61,8 @@ class ResearchTopicSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     scoped_fields = {
         "unit": units_visible_to,
-        "leader": _active_cadres,
-        "member_ids": _active_cadres,
+        "leader": serving_cadres_visible_to,
+        "member_ids": serving_cadres_visible_to,
     }
 
     def get_has_report(self, topic) -> bool:
@@ -80,7 +76,7 @@ class MemberAddSerializer(ScopedFieldsMixin, serializers.Serializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.none())
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
-    scoped_fields = {"cadre": _active_cadres}
+    scoped_fields = {"cadre": serving_cadres_visible_to}
 
 
 class ReportUploadSerializer(serializers.Serializer):

@@ -10,9 +10,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from cadres.choices import CadreStatus, EnrolmentStatus
+from cadres.choices import EnrolmentStatus
 from cadres.models import Cadre
-from cadres.selectors import cadres_visible_to
+from cadres.selectors import serving_cadres_visible_to
 
 CENT = Decimal("0.01")
 
@@ -58,7 +58,7 @@ def standings(
     """The standings of the serving cadres `user` may see (or of one cohort of them): staff
     and leaders rank their own subtree. A published period's table, which ranks the whole
     period scope, comes from `published_standings` instead."""
-    cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
+    cadres = serving_cadres_visible_to(user)
     if cohort_id is not None:
         cadres = cadres.filter(
             enrolments__cohort_id=cohort_id, enrolments__status=EnrolmentStatus.ACTIVE

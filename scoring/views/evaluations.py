@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cohort
 from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, parse_id, service_errors_to_form
 from core.roles import has_role
 from core.workbooks import xlsx_bytes, xlsx_response
 from scoring import selectors, services
@@ -220,10 +220,10 @@ def _detail_context(request, round_: EvaluationRound, assign_form: AssignForm | 
             status=EvaluationAssignment.Status.PENDING
         ).select_related("cadre", "evaluator")
         cadre_filter = request.GET.get("cadre", "")
-        if cadre_filter.isdigit():
-            pending = pending.filter(cadre_id=int(cadre_filter))
+        if parse_id(cadre_filter) is not None:
+            pending = pending.filter(cadre_id=parse_id(cadre_filter))
         context["cadre_filter"] = cadre_filter
-        context["pending_query"] = f"cadre={cadre_filter}&" if cadre_filter.isdigit() else ""
+        context["pending_query"] = f"cadre={cadre_filter}&" if parse_id(cadre_filter) else ""
         context["pending"] = Paginator(
             pending.order_by("cadre__name_pinyin", "cadre_id", "group", "evaluator__username"),
             PAGE_SIZE,

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to
-from core.forms import service_errors_to_form
+from core.forms import parse_id, service_errors_to_form
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from scoring import services
@@ -199,7 +199,7 @@ def points_award(request):
     cadre = None
     cadre_id = request.POST.get("cadre") or request.GET.get("cadre")
     if cadre_id:
-        if not str(cadre_id).isdigit():
+        if parse_id(cadre_id) is None:
             raise Http404
         cadre = get_object_or_404(cadres.select_related("unit"), pk=cadre_id)
     form = AwardForm(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, parse_id, service_errors_to_form
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
 from scoring import services
@@ -355,8 +355,8 @@ def follow_up_list(request):
         show = "open"
         follow_ups = selectors.open_follow_ups(request.user, today=today)
     period_id = request.GET.get("period", "")
-    if period_id.isdigit():
-        follow_ups = follow_ups.filter(period_id=int(period_id))
+    if parse_id(period_id) is not None:
+        follow_ups = follow_ups.filter(period_id=parse_id(period_id))
     page = Paginator(follow_ups, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

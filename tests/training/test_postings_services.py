@@ -247,3 +247,17 @@ def test_posting_months_for_the_cadre_page(world, data):
     assert rows[1].status == "overdue"
     assert rows[2].status == ("overdue" if f.TODAY.day > 5 else "due")  # last month's grace
     assert rows[-1].status == "due"
+
+
+def test_an_assessed_posting_keeps_its_cadre(world, data):
+    _rule("training.posting.assessed.excellent", "5", "SJ-09")
+    staff = world["users"]["staff"]
+    posting = _posting(world, needs_monthly_reports=False)  # ended in April 2025
+    services.posting_assess(posting=posting, grade="excellent", comment="好", actor=staff)
+    with pytest.raises(ValidationError) as caught:
+        services.posting_update(posting=posting, actor=staff, cadre=world["cadres"]["mentee"])
+    assert caught.value.message_dict == {"cadre": ["已考核的锻炼不能更换干部。"]}
+    posting.refresh_from_db()
+    assert posting.cadre == world["cadres"]["bystander"]
+    assert _points(world["cadres"]["bystander"]) == Decimal("5")
+    assert _points(world["cadres"]["mentee"]) == Decimal("0")

@@ -230,3 +230,19 @@ def test_demo_season(world):
     assert defense.results_published_at is not None and defense.results_version == 1
     assert set(defense.judges.values_list("username", flat=True)) == {"leader", "staff", "mentor"}
     assert DefenseScore.objects.count() == 3 * 3 * 4
+
+
+def test_a_cadre_account_cannot_be_put_on_a_panel(world, research, client_for):
+    """Judging opens the topics' reports, so the API offers only what the page offers."""
+    defense = research["defense"]
+    client = client_for(world["users"]["staff"])
+    response = client.post(
+        f"/api/v1/defenses/{defense.pk}/judges/",
+        {"judges": [world["users"]["cadre"].pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["judges"]
+    assert set(defense.judges.all()) == {world["users"]["staff"], world["users"]["mentor"]}
+    bystander_report = f"/research/{research['bystander'].pk}/report/download/"
+    assert client_for(world["users"]["cadre"]).get(bystander_report).status_code == 404

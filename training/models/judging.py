@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
+POSITION_MAX = 32767  # the largest PositiveSmallIntegerField value on every database
+
 
 class Criterion(models.Model):  # 评分细则
     name = models.CharField(_("评分项"), max_length=60)

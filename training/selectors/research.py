@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.selectors import cadres_visible_to, units_visible_to
-from core.roles import Role, has_role, is_admin
+from core.models import User
+from core.roles import GROUP_NAMES, Role, has_role, is_admin
 from training.choices import MemberRole
 from training.models import Defense, DefenseScore, Milestone, ResearchMember, ResearchTopic
 from training.selectors import judging
@@ -244,3 +245,12 @@ def topic_result(topic: ResearchTopic):
         criteria_count=defense.criteria.count(),
     )
     return next((r for r in results if r.subject_id == topic.pk), None)
+
+
+def judge_choices():
+    """Who may sit on a panel: active accounts of staff, leaders, mentors and evaluators (a
+    cadre's own account never: judging opens the topics' reports)."""
+    names = [GROUP_NAMES[r] for r in (Role.STAFF, Role.LEADER, Role.MENTOR, Role.EVALUATOR)]
+    return User.objects.filter(
+        is_active=True, pk__in=User.objects.filter(groups__name__in=names).values("pk")
+    ).order_by("username")

@@ -25,6 +25,7 @@ from scoring.services import event_record, event_withdraw
 from training.choices import ForumFormat
 from training.events import versioned_source
 from training.models import Forum, ForumAttendee, ForumCriterion, ForumScore, ForumSpeaker
+from training.models.judging import POSITION_MAX
 from training.selectors.judging import judged_results, rubric_frozen
 from training.services.judging import (
     decimal_or_none,
@@ -148,8 +149,8 @@ def speaker_add(*, forum: Forum, cadre, talk_title: str, position: int | None = 
         errors["cadre"] = _(
             "%(name)s已在参加人员名单中，同一人不能既是主讲人又是参加人员，请先移出参加人员。"
         ) % {"name": cadre.name}
-    if position is not None and position < 0:
-        errors["position"] = _("顺序不能为负数。")
+    if position is not None and not 0 <= position <= POSITION_MAX:
+        errors["position"] = _("顺序须在0到%(max)d之间。") % {"max": POSITION_MAX}
     if errors:
         raise ValidationError(errors)
     if position is None:
@@ -167,7 +168,7 @@ def speaker_update(*, speaker: ForumSpeaker, talk_title: str, position: int, act
     talk_title = (talk_title or "").strip()
     if not talk_title:
         raise ValidationError({"talk_title": _("请填写发言题目。")})
-    speaker.talk_title, speaker.position = talk_title, max(position, 0)
+    speaker.talk_title, speaker.position = talk_title, min(max(position, 0), POSITION_MAX)
     speaker.save(update_fields=["talk_title", "position", "updated_at"])
     return speaker
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.services import event_record, event_withdraw
+from training.models.judging import POSITION_MAX
 
 
 def decimal_or_none(raw) -> Decimal | None:
@@ -22,12 +23,18 @@ def decimal_or_none(raw) -> Decimal | None:
 
 
 def rubric_replace(*, event, criterion_model, event_field: str, rows) -> list:
-    """Replace `event`'s rubric by `rows` of (name, max score, position), already checked.
+    """Replace `event`'s rubric by `rows` of (name, max score, position), already checked
+    (positions are clamped to what the column holds).
     The caller holds the event's lock and has refused once any judge has scored."""
     event.criteria.all().delete()
     return criterion_model.objects.bulk_create(
         [
-            criterion_model(**{event_field: event}, name=name, max_score=top, position=position)
+            criterion_model(
+                **{event_field: event},
+                name=name,
+                max_score=top,
+                position=min(max(position, 0), POSITION_MAX),
+            )
             for name, top, position in rows
         ]
     )

@@ -152,6 +152,9 @@ def posting_update(*, posting: Posting, actor, **fields) -> Posting:
     current = current_with(posting, POSTING_FIELDS, fields)
     if current["cadre"].pk != posting.cadre_id and posting.reports.exists():
         raise ValidationError({"cadre": _("已有月报的锻炼不能更换干部。")})
+    if current["cadre"].pk != posting.cadre_id and posting.assessment:
+        # The grade's points belong to the cadre who was assessed.
+        raise ValidationError({"cadre": _("已考核的锻炼不能更换干部。")})
     assign_fields(posting, _posting_clean(current))
     posting.save()
     return posting

@@ -27,6 +27,7 @@ from training.models import (
     ResearchTopic,
 )
 from training.selectors.judging import judged_results, rubric_frozen
+from training.selectors.research import judge_choices
 from training.services.judging import (
     decimal_or_none,
     events_record,
@@ -357,6 +358,10 @@ def defense_judges_set(*, defense: Defense, judges, actor) -> None:
         )
     if not wanted:
         raise ValidationError({"judges": _("请至少选择一名评委。")})
+    if len(judge_choices().filter(pk__in=wanted)) != len(wanted):
+        raise ValidationError(
+            {"judges": _("评委须为组织部门工作人员、领导小组、导师或评价人的在用账号。")}
+        )
     defense.judges.set(list(wanted))
 
 

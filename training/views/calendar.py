@@ -19,9 +19,11 @@ def _month(request, today: datetime.date) -> datetime.date:
     """The first day of `?month=YYYY-MM`, or of this month."""
     year, _dash, month = request.GET.get("month", "").partition("-")
     try:
-        return datetime.date(int(year), int(month), 1)
-    except ValueError:
+        first = datetime.date(int(year), int(month), 1)
+    except (ValueError, OverflowError):
         return today.replace(day=1)
+    # The grid and the links reach a month either side: keep clear of year 1 and 9999.
+    return first if 1900 <= first.year <= 2999 else today.replace(day=1)
 
 
 def _shift(first: datetime.date, months: int) -> datetime.date:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import units_visible_to
+from cadres.selectors import serving_cadres_visible_to, units_visible_to
 from core.forms import flash_form_errors, flash_service_errors, service_errors_to_form
 from core.workbooks import xlsx_response
 from training.exports_forums import forum_list_xlsx, forum_results_xlsx
@@ -142,7 +142,7 @@ def forum_detail(request, pk: int):
 @permission_required("training.change_forum", raise_exception=True)
 def speaker_add(request, pk: int):
     forum = _managed(request, pk)
-    form = SpeakerForm(request.POST, cadres=people.serving_cadres(request.user))
+    form = SpeakerForm(request.POST, cadres=serving_cadres_visible_to(request.user))
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("forum_detail", pk=forum.pk)

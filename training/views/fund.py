@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, parse_id, service_errors_to_form
 from core.paging import paginate
 from core.workbooks import xlsx_response
 from training.exports_fund import fund_xlsx
@@ -124,10 +124,9 @@ def _show_errors(form: SpendingForm, exc: ValidationError) -> None:
 @permission_required("training.add_spending", raise_exception=True)
 def spending_create(request):
     initial = {"spent_on": timezone.localdate()}
-    if request.GET.get("budget", "").isdigit():
-        initial["budget"] = int(request.GET["budget"])
-    if request.GET.get("activity", "").isdigit():
-        initial["activity"] = int(request.GET["activity"])
+    for name in ("budget", "activity"):
+        if parse_id(request.GET.get(name)) is not None:
+            initial[name] = parse_id(request.GET[name])
     form = _spending_form(request, data=request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,17 +10,18 @@ The pages render `training/people/_picker.html` (cohort, unit and name) or
 from django.db.models import Q
 from django.shortcuts import render
 
-from cadres.selectors import cadre_search_q, cadres_visible_to, cohorts_managed_by, units_visible_to
+from cadres.selectors import (
+    cadre_search_q,
+    cadres_visible_to,
+    cohorts_managed_by,
+    serving_cadres_visible_to,
+    units_visible_to,
+)
 from core.forms import flash_form_errors
 from training.forms import CadrePickForm
 from training.services import cadres_of
 
 CANDIDATES_SHOWN = 20
-
-
-def serving_cadres(user):
-    """Serving cadres the user may see: the only ones a page may offer or accept."""
-    return cadres_visible_to(user).filter(status="active")
 
 
 def pick_form(request, data=None, form_class=CadrePickForm) -> CadrePickForm:
@@ -30,7 +31,7 @@ def pick_form(request, data=None, form_class=CadrePickForm) -> CadrePickForm:
         data,
         cohorts=cohorts_managed_by(user).select_related("programme").order_by("-start_date"),
         units=units_visible_to(user).order_by("path"),
-        cadres=serving_cadres(user),
+        cadres=serving_cadres_visible_to(user),
     )
 
 
@@ -59,7 +60,9 @@ def candidates(request, template: str, context: dict, *exclude: Q):
     search = request.GET.get("q", "").strip()
     rows = []
     if search:
-        cadres = serving_cadres(request.user).filter(cadre_search_q(search, user=request.user))
+        cadres = serving_cadres_visible_to(request.user).filter(
+            cadre_search_q(search, user=request.user)
+        )
         for q in exclude:
             cadres = cadres.exclude(q)
         rows = list(cadres.select_related("unit").order_by("name_pinyin", "id")[:CANDIDATES_SHOWN])

@@ -15,8 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
-from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
-from core.forms import flash_form_errors, flash_service_errors, service_errors_to_form
+from cadres.selectors import (
+    cadre_search_q,
+    cadres_visible_to,
+    serving_cadres_visible_to,
+    units_visible_to,
+)
+from core.forms import flash_form_errors, flash_service_errors, parse_id, service_errors_to_form
 from core.import_widgets import neutralise
 from core.paging import paginate
 from core.roles import Role, has_role
@@ -92,7 +97,7 @@ def task_force_edit(request, pk: int):
 
 
 def _member_form(request, data=None) -> MemberForm:
-    return MemberForm(data, cadres=cadres_visible_to(request.user).filter(status="active"))
+    return MemberForm(data, cadres=serving_cadres_visible_to(request.user))
 
 
 @login_required
@@ -242,7 +247,7 @@ def _posting_form(request, data=None, instance=None, initial=None) -> PostingFor
         data,
         instance=instance,
         initial=initial,
-        cadres=cadres_visible_to(user).filter(status="active"),
+        cadres=serving_cadres_visible_to(user),
         units=units_visible_to(user),
         task_forces=selectors.task_forces_managed_by(user),
     )
@@ -252,8 +257,8 @@ def _posting_form(request, data=None, instance=None, initial=None) -> PostingFor
 @permission_required("training.add_posting", raise_exception=True)
 def posting_create(request):
     initial = {}
-    if request.GET.get("task_force", "").isdigit():
-        initial = {"type": "task_force", "task_force": request.GET["task_force"]}
+    if parse_id(request.GET.get("task_force")) is not None:
+        initial = {"type": "task_force", "task_force": parse_id(request.GET["task_force"])}
     form = _posting_form(request, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

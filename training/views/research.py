@@ -12,10 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
-from core.models import User
-from core.roles import GROUP_NAMES, Role
+from cadres.selectors import serving_cadres_visible_to, units_visible_to
+from core.forms import flash_service_errors, parse_id, service_errors_to_form
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from training.choices import MemberRole
@@ -87,7 +85,9 @@ def topic_export(request):
 
 
 def _leader_choices(request):
-    return people.serving_cadres(request.user).select_related("unit").order_by("name_pinyin", "id")
+    return (
+        serving_cadres_visible_to(request.user).select_related("unit").order_by("name_pinyin", "id")
+    )
 
 
 @login_required
@@ -169,10 +169,10 @@ def member_candidates(request, pk: int):
 
 
 def _cadre_in_scope(request):
-    raw = request.POST.get("cadre", "")
-    if not raw.isdigit():
+    cadre_id = parse_id(request.POST.get("cadre"))
+    if cadre_id is None:
         return None
-    return people.serving_cadres(request.user).filter(pk=int(raw)).first()
+    return serving_cadres_visible_to(request.user).filter(pk=cadre_id).first()
 
 
 @login_required
@@ -380,14 +380,6 @@ def defense_edit(request, pk: int):
     return render(request, "training/research/defense_form.html", context)
 
 
-def judge_choices():
-    """Who may sit on a panel: active accounts of staff, leaders, mentors and evaluators."""
-    names = [GROUP_NAMES[r] for r in (Role.STAFF, Role.LEADER, Role.MENTOR, Role.EVALUATOR)]
-    return User.objects.filter(
-        is_active=True, pk__in=User.objects.filter(groups__name__in=names).values("pk")
-    ).order_by("username")
-
-
 @login_required
 def defense_detail(request, pk: int):
     defense = _visible_defense(request, pk)
@@ -412,7 +404,7 @@ def defense_detail(request, pk: int):
             topics=selectors.eligible_topics(defense, request.user),
         )
         context["judges_form"] = DefenseJudgesForm(
-            initial={"judges": context["judges"]}, users=judge_choices()
+            initial={"judges": context["judges"]}, users=selectors.judge_choices()
         )
         context["blank_rows"] = range(len(context["criteria"]), len(context["criteria"]) + 3)
     return render(request, "training/research/defense_detail.html", context)
@@ -458,7 +450,7 @@ def defense_criteria(request, pk: int):
 @permission_required("training.change_defense", raise_exception=True)
 def defense_judges(request, pk: int):
     defense = _managed_defense(request, pk)
-    form = DefenseJudgesForm(request.POST, users=judge_choices())
+    form = DefenseJudgesForm(request.POST, users=selectors.judge_choices())
     if not form.is_valid():
         for message in form.errors.get("judges", []):
             messages.error(request, message)
