@@ -29,7 +29,7 @@ from cadres.forms import (
     RewardSanctionForm,
     UnitForm,
 )
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, form_saved
 from core.import_jobs import import_allowed
 from core.roles import is_admin
 from core.workbooks import xlsx_response
@@ -117,24 +117,22 @@ def cadre_photo(request, pk: int):
 
 
 def _save_cadre(request, form: CadreForm, cadre=None):
-    """Call the service for a valid form; map its errors onto the form's fields."""
-    fields = {
-        k: v for k, v in form.service_fields().items() if k not in ("birth_date", "gender") or v
-    }
-    photo = form.cleaned_data.get("photo_upload")
-    try:
+    """`form_saved` for the cadre form: create a cadre, or update `cadre` (read afresh)."""
+
+    def save(**fields):
+        fields = {k: v for k, v in fields.items() if k not in ("birth_date", "gender") or v}
+        photo = form.cleaned_data.get("photo_upload")
         if cadre is None:
             return services.cadre_create(actor=request.user, photo=photo, **fields)
         return services.cadre_update(
-            cadre=cadre,
+            cadre=type(cadre).objects.get(pk=cadre.pk),
             actor=request.user,
             reason=form.cleaned_data["change_reason"],
             photo=photo,
             **fields,
         )
-    except ValidationError as exc:
-        service_errors_to_form(form, exc, rename={"photo": "photo_upload"})
-        return None
+
+    return form_saved(request, form, save, rename={"photo": "photo_upload"})
 
 
 @login_required
@@ -143,11 +141,10 @@ def cadre_create(request):
     form = CadreForm(
         request.POST or None, request.FILES or None, units=_editable_units(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        cadre = _save_cadre(request, form)
-        if cadre is not None:
-            messages.success(request, _("已新增干部档案：%(name)s") % {"name": cadre.name})
-            return redirect("cadre_detail", pk=cadre.pk)
+    cadre = _save_cadre(request, form)
+    if cadre is not None:
+        messages.success(request, _("已新增干部档案：%(name)s") % {"name": cadre.name})
+        return redirect("cadre_detail", pk=cadre.pk)
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": None})
 
 
@@ -159,11 +156,10 @@ def cadre_edit(request, pk: int):
     if not units.filter(pk=cadre.unit_id).exists():
         raise PermissionDenied  # e.g. a mentor who may read but not edit this record
     form = CadreForm(request.POST or None, request.FILES or None, instance=cadre, units=units)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_cadre(request, form, cadre=type(cadre).objects.get(pk=cadre.pk))
-        if saved is not None:
-            messages.success(request, _("已保存。"))
-            return redirect("cadre_detail", pk=saved.pk)
+    saved = _save_cadre(request, form, cadre=cadre)
+    if saved is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("cadre_detail", pk=saved.pk)
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
 
 

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class BootstrapMixin:
@@ -52,6 +55,23 @@ def service_errors_to_form(form, exc, rename: dict[str, str] | None = None) -> N
     for field, messages in errors.items():
         target = (rename or {}).get(field, field)
         form.add_error(target if target in form.fields else None, messages)
+
+
+def form_saved(request, form, save: Callable[..., object], rename: dict[str, str] | None = None):
+    """The common step of a create/edit page: on a POST with a valid form, call
+    `save(**form.service_fields())` (a form without `service_fields` gives its
+    `cleaned_data`) and return what it returns. Return None when nothing was saved: not a POST,
+    the form invalid, or the service refused; its ValidationError then shows beside the fields
+    (see `service_errors_to_form`). `save` must return something other than None on success,
+    e.g. the object it created or changed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    fields = form.service_fields() if hasattr(form, "service_fields") else form.cleaned_data
+    try:
+        return save(**fields)
+    except ValidationError as exc:
+        service_errors_to_form(form, exc, rename)
+        return None
 
 
 def flash_service_errors(request, exc) -> None:

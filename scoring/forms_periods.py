@@ -137,7 +137,7 @@ class ObjectionAnswerForm(BootstrapMixin, forms.Form):
             self.add_error("adjust_points", _("请填写不为0的调整分值。"))
         return data
 
-    def service_arguments(self) -> dict:
+    def service_fields(self) -> dict:
         choice = self.cleaned_data["correction"]
         return {
             "answer": self.cleaned_data["answer"],

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cohort
 from cadres.selectors import cadres_visible_to, cohorts_managed_by, units_visible_to
-from core.forms import flash_service_errors, parse_id, service_errors_to_form
+from core.forms import flash_service_errors, form_saved, parse_id, service_errors_to_form
 from core.roles import has_role
 from core.workbooks import xlsx_bytes, xlsx_response
 from scoring import selectors, services
@@ -288,21 +288,20 @@ def evaluation_assign(request, pk: int):
     round_ = _managed_round(request, pk)
     population = _population(round_, request.user)
     form = AssignForm(request.POST, cadres=population, evaluators=evaluator_accounts())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            added = services.assignments_add(
-                round_=round_,
-                cadres=population if data["everyone"] else data["cadres"],
-                evaluators=data["evaluators"],
-                group=data["group"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已新增%(count)s份评价任务。") % {"count": added})
-            return redirect("evaluation_round_detail", pk=round_.pk)
+
+    def add(*, everyone, cadres, evaluators, group):
+        return services.assignments_add(
+            round_=round_,
+            cadres=population if everyone else cadres,
+            evaluators=evaluators,
+            group=group,
+            actor=request.user,
+        )
+
+    added = form_saved(request, form, add)
+    if added is not None:
+        messages.success(request, _("已新增%(count)s份评价任务。") % {"count": added})
+        return redirect("evaluation_round_detail", pk=round_.pk)
     context = _detail_context(request, round_, assign_form=form)
     return render(request, "scoring/evaluations/round_detail.html", context)
 

@@ -3,11 +3,11 @@ reversals, and self-declared items with their review. Thin: parse, call a select
 service, render. Scoping starts from the cadres door (`cadres_visible_to`)."""
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to
-from core.forms import parse_id, service_errors_to_form
+from core.forms import form_saved, parse_id
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from scoring import services
@@ -102,17 +102,14 @@ def rule_list(request):
 
 def _rule_form_page(request, rule: PointRule | None):
     form = RuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if rule is None:
-                saved = rule_create_service(actor=request.user, **form.service_fields())
-            else:
-                saved = rule_update(rule=rule, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存积分规则：%(rule)s") % {"rule": saved})
-            return redirect(f"{reverse('rule_list')}?category={saved.category}")
+    if rule is None:
+        save = partial(rule_create_service, actor=request.user)
+    else:
+        save = partial(rule_update, rule=rule, actor=request.user)
+    saved = form_saved(request, form, save)
+    if saved is not None:
+        messages.success(request, _("已保存积分规则：%(rule)s") % {"rule": saved})
+        return redirect(f"{reverse('rule_list')}?category={saved.category}")
     return render(request, "scoring/ledger/rule_form.html", {"form": form, "rule": rule})
 
 
@@ -207,27 +204,15 @@ def points_award(request):
         cadres=cadres,
         initial={"cadre": cadre, "occurred_on": _today()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.points_award(
-                cadre=data["cadre"],
-                points=data["points"],
-                reason=data["reason"],
-                occurred_on=data["occurred_on"],
-                rule=data["rule"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
+    entry = form_saved(request, form, partial(services.points_award, actor=request.user))
+    if entry is not None:
+        if entry.points > 0:
+            text = _("已为%(name)s加%(points)s分。")
         else:
-            if entry.points > 0:
-                text = _("已为%(name)s加%(points)s分。")
-            else:
-                text = _("已为%(name)s减%(points)s分。")
-            values = {"name": data["cadre"].name, "points": f"{abs(entry.points):.2f}"}
-            messages.success(request, text % values)
-            return redirect(f"{reverse('ledger')}?cadre={entry.cadre_id}")
+            text = _("已为%(name)s减%(points)s分。")
+        values = {"name": form.cleaned_data["cadre"].name, "points": f"{abs(entry.points):.2f}"}
+        messages.success(request, text % values)
+        return redirect(f"{reverse('ledger')}?cadre={entry.cadre_id}")
     search = request.GET.get("q", "")
     context = {
         "form": form,
@@ -260,20 +245,14 @@ def entry_reverse(request, pk: int):
         pk=pk,
     )
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reversal = services.entry_reverse(
-                entry=entry, actor=user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已冲销第%(id)s号明细（%(points)s分）。")
-                % {"id": entry.pk, "points": f"{entry.points:+}"},
-            )
-            return redirect(f"{reverse('ledger')}?cadre={reversal.cadre_id}")
+    reversal = form_saved(request, form, partial(services.entry_reverse, entry=entry, actor=user))
+    if reversal is not None:
+        messages.success(
+            request,
+            _("已冲销第%(id)s号明细（%(points)s分）。")
+            % {"id": entry.pk, "points": f"{entry.points:+}"},
+        )
+        return redirect(f"{reverse('ledger')}?cadre={reversal.cadre_id}")
     context = {
         "entry": entry,
         "form": form,
@@ -298,22 +277,15 @@ def declaration_new(request):
         today=today,
         initial={"occurred_on": today},
     )
-    if cadre is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.declaration_submit(
-                cadre=cadre,
-                rule=data["rule"],
-                occurred_on=data["occurred_on"],
-                description=data["description"],
-                evidence=data["evidence"] or None,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("申报已提交，请等待审核。"))
-            return redirect("declaration_list")
+
+    def submit(*, evidence, **fields):
+        return services.declaration_submit(
+            cadre=cadre, evidence=evidence or None, actor=request.user, **fields
+        )
+
+    if cadre is not None and form_saved(request, form, submit) is not None:
+        messages.success(request, _("申报已提交，请等待审核。"))
+        return redirect("declaration_list")
     return render(request, "scoring/ledger/declaration_form.html", {"form": form, "cadre": cadre})
 
 
@@ -366,27 +338,26 @@ def declaration_review(request, pk: int):
         pk=pk,
     )
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            decided = services.declaration_decide(
-                declaration=declaration,
-                approve=approve,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc, rename={"decision_reason": "reason"})
+
+    def decide(*, decision, reason):
+        return services.declaration_decide(
+            declaration=declaration,
+            approve=decision == "approve",
+            actor=request.user,
+            reason=reason,
+        )
+
+    decided = form_saved(request, form, decide, rename={"decision_reason": "reason"})
+    if decided is not None:
+        if form.cleaned_data["decision"] == "approve":
+            text = _("已通过%(name)s的申报，记%(points)s分。") % {
+                "name": declaration.cadre.name,
+                "points": decided.entry.points,
+            }
         else:
-            if approve:
-                text = _("已通过%(name)s的申报，记%(points)s分。") % {
-                    "name": declaration.cadre.name,
-                    "points": decided.entry.points,
-                }
-            else:
-                text = _("已退回%(name)s的申报。") % {"name": declaration.cadre.name}
-            messages.success(request, text)
-            return redirect("declaration_list")
+            text = _("已退回%(name)s的申报。") % {"name": declaration.cadre.name}
+        messages.success(request, text)
+        return redirect("declaration_list")
     context = {
         "declaration": declaration,
         "form": form,

@@ -5,6 +5,7 @@ Thin: parse, call a selector or a service, render. Scoping comes from the select
 """
 
 import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_search_q, cadres_visible_to, units_visible_to
-from core.forms import flash_service_errors, parse_id, service_errors_to_form
+from core.forms import flash_service_errors, form_saved, parse_id
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
 from scoring import services
@@ -92,14 +93,10 @@ def period_create(request):
     if request.user.unit_id:
         initial["unit"] = request.user.unit_id  # the staff member's own unit, usually
     form = PeriodForm(request.POST or None, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            period = services.period_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建积分周期：%(name)s") % {"name": period.name})
-            return redirect("period_detail", pk=period.pk)
+    period = form_saved(request, form, partial(services.period_create, actor=request.user))
+    if period is not None:
+        messages.success(request, _("已创建积分周期：%(name)s") % {"name": period.name})
+        return redirect("period_detail", pk=period.pk)
     return render(request, "scoring/periods/period_form.html", {"form": form, "presets": PRESETS})
 
 
@@ -275,20 +272,10 @@ def objection_new(request, pk: int):
         .order_by("occurred_on", "id")
     )
     form = ObjectionForm(request.POST or None, entries=entries)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_file(
-                period=period,
-                cadre=cadre,
-                actor=user,
-                text=form.cleaned_data["text"],
-                entry=form.cleaned_data["entry"],
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("异议已提交，组织部门答复后将在此显示。"))
-            return redirect("period_detail", pk=period.pk)
+    save = partial(services.objection_file, period=period, cadre=cadre, actor=user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("异议已提交，组织部门答复后将在此显示。"))
+        return redirect("period_detail", pk=period.pk)
     context = {
         "period": period,
         "form": form,
@@ -311,25 +298,20 @@ def objection_answer(request, pk: int):
     form = None
     if objection.status == Objection.Status.OPEN:
         form = ObjectionAnswerForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.objection_answer(
-                    objection=objection, actor=user, **form.service_arguments()
-                )
-            except ValidationError as exc:
-                service_errors_to_form(
-                    form,
-                    exc,
-                    rename={
-                        "reverse_entry": "correction",
-                        "entry": "correction",
-                        "points": "adjust_points",
-                        "reason": "answer",
-                    },
-                )
-            else:
-                messages.success(request, _("已答复异议。"))
-                return redirect("period_detail", pk=objection.period_id)
+        answered = form_saved(
+            request,
+            form,
+            partial(services.objection_answer, objection=objection, actor=user),
+            rename={
+                "reverse_entry": "correction",
+                "entry": "correction",
+                "points": "adjust_points",
+                "reason": "answer",
+            },
+        )
+        if answered is not None:
+            messages.success(request, _("已答复异议。"))
+            return redirect("period_detail", pk=objection.period_id)
     elif request.method == "POST":
         messages.error(request, _("该异议已答复。"))
         return redirect("period_detail", pk=objection.period_id)
@@ -388,25 +370,16 @@ def follow_up_detail(request, pk: int):
         prefix="done",
         initial={"talked_on": today, "improvement_plan": follow_up.improvement_plan},
     )
-    if action == "plan" and plan_form.is_valid():
-        try:
-            services.follow_up_update(follow_up=follow_up, actor=user, **plan_form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(plan_form, exc)
-        else:
-            messages.success(request, _("已保存改进计划和完成期限。"))
-            return redirect("follow_up_detail", pk=follow_up.pk)
-    elif action == "complete" and done_form.is_valid():
-        try:
-            services.follow_up_complete(
-                follow_up=follow_up, actor=user, today=today, **done_form.cleaned_data
-            )
-        except ValidationError as exc:
-            service_errors_to_form(done_form, exc)
-        else:
-            messages.success(request, _("已记录约谈，任务办结。"))
-            return redirect("follow_up_detail", pk=follow_up.pk)
-    elif action not in (None, "plan", "complete"):
+    # Only the form of the posted action is bound; `form_saved` leaves the other alone.
+    plan = partial(services.follow_up_update, follow_up=follow_up, actor=user)
+    if form_saved(request, plan_form, plan) is not None:
+        messages.success(request, _("已保存改进计划和完成期限。"))
+        return redirect("follow_up_detail", pk=follow_up.pk)
+    done = partial(services.follow_up_complete, follow_up=follow_up, actor=user, today=today)
+    if form_saved(request, done_form, done) is not None:
+        messages.success(request, _("已记录约谈，任务办结。"))
+        return redirect("follow_up_detail", pk=follow_up.pk)
+    if action not in (None, "plan", "complete"):
         raise Http404
     context = {
         "follow_up": follow_up,

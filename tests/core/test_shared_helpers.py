@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,7 +17,7 @@ from rest_framework import serializers
 from cadres.models import Unit
 from cadres.selectors import units_visible_to
 from core.api.serializers import ScopedFieldsMixin, request_user
-from core.forms import flash_form_errors
+from core.forms import flash_form_errors, form_saved
 from core.paging import paginate
 from core.services import assign_fields, current_with, refuse_unknown_fields
 from core.workbooks import excel_datetime, xlsx_book
@@ -42,6 +43,45 @@ def test_flash_form_errors_shows_each_message():
     assert not form.is_valid()
     flash_form_errors(request, form)
     assert len(list(get_messages(request))) == 2
+
+
+class _NameForm(forms.Form):
+    name = forms.CharField(label="名称")
+    code = forms.CharField(label="代码", required=False)
+
+
+def test_form_saved_calls_the_service_only_for_a_valid_post_and_returns_its_result():
+    calls = []
+
+    def save(**fields):
+        calls.append(fields)
+        return "saved"
+
+    factory = RequestFactory()
+    assert form_saved(factory.get("/x/"), _NameForm(), save) is None
+    assert form_saved(factory.post("/x/"), _NameForm({"name": ""}), save) is None
+    assert calls == []
+    form = _NameForm({"name": "甲", "code": "a"})
+    assert form_saved(factory.post("/x/"), form, save) == "saved"
+    assert calls == [{"name": "甲", "code": "a"}]  # a plain form gives its cleaned_data
+
+    class Picked(_NameForm):
+        def service_fields(self):
+            return {"name": self.cleaned_data["name"]}
+
+    assert form_saved(factory.post("/x/"), Picked({"name": "乙", "code": "b"}), save) == "saved"
+    assert calls[-1] == {"name": "乙"}  # `service_fields` wins over cleaned_data
+
+
+def test_form_saved_shows_a_refusal_beside_the_fields():
+    def refuse(**fields):
+        raise ValidationError({"title": "名称重复。", "code": "代码无效。", "other": "不行。"})
+
+    form = _NameForm({"name": "甲", "code": "a"})
+    assert form_saved(RequestFactory().post("/x/"), form, refuse, {"title": "name"}) is None
+    assert form.errors["name"] == ["名称重复。"]
+    assert form.errors["code"] == ["代码无效。"]
+    assert form.non_field_errors() == ["不行。"]
 
 
 def test_xlsx_book_writes_each_sheet_with_bold_headers_and_widths():

@@ -1,6 +1,8 @@
 """Thin HTML views of training activities (菁学课堂): parse, call a selector or service, render.
 Scoping comes from `training.selectors`; outside scope → 404, missing permission → 403."""
 
+from functools import partial
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, form_saved
 from core.workbooks import xlsx_response
 from training import selectors, services
 from training.choices import Attendance
@@ -57,14 +59,10 @@ def activity_list(request):
 @permission_required("training.add_activity", raise_exception=True)
 def activity_create(request):
     form = ActivityForm(request.POST or None, units=units_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建培训活动：%(title)s") % {"title": activity.title})
-            return redirect("activity_detail", pk=activity.pk)
+    activity = form_saved(request, form, partial(services.activity_create, actor=request.user))
+    if activity is not None:
+        messages.success(request, _("已创建培训活动：%(title)s") % {"title": activity.title})
+        return redirect("activity_detail", pk=activity.pk)
     return render(request, "training/activity_form.html", {"form": form, "activity": None})
 
 
@@ -75,14 +73,10 @@ def activity_edit(request, pk: int):
     form = ActivityForm(
         request.POST or None, instance=activity, units=units_visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(activity=activity, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("activity_detail", pk=activity.pk)
+    save = partial(services.activity_update, activity=activity, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("activity_detail", pk=activity.pk)
     return render(request, "training/activity_form.html", {"form": form, "activity": activity})
 
 

@@ -2,6 +2,8 @@
 counts and its export, create/edit, the detail with participants, and recording participants
 by cohort, unit subtree or name. Outside scope → 404; missing permission → 403."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, form_saved
 from core.workbooks import xlsx_response
 from training.exports_collective import collective_xlsx
 from training.forms_collective import CollectiveFilterForm, CollectiveForm, ParticipantsForm
@@ -66,14 +68,10 @@ def collective_export(request):
 @permission_required("training.add_collectiveactivity", raise_exception=True)
 def collective_create(request):
     form = CollectiveForm(request.POST or None, units=units_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.collective_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建集体活动：%(title)s") % {"title": activity.title})
-            return redirect("collective_detail", pk=activity.pk)
+    activity = form_saved(request, form, partial(services.collective_create, actor=request.user))
+    if activity is not None:
+        messages.success(request, _("已创建集体活动：%(title)s") % {"title": activity.title})
+        return redirect("collective_detail", pk=activity.pk)
     return render(request, "training/collective/form.html", {"form": form, "activity": None})
 
 
@@ -84,16 +82,10 @@ def collective_edit(request, pk: int):
     form = CollectiveForm(
         request.POST or None, instance=activity, units=units_visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.collective_update(
-                activity=activity, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("collective_detail", pk=activity.pk)
+    save = partial(services.collective_update, activity=activity, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("collective_detail", pk=activity.pk)
     return render(request, "training/collective/form.html", {"form": form, "activity": activity})
 
 

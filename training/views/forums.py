@@ -2,6 +2,8 @@
 Scoping comes from `training.selectors.forums`; outside scope → 404, missing permission → 403;
 the scoring page is for the forum's judges only (membership, not a permission)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import serving_cadres_visible_to, units_visible_to
-from core.forms import flash_form_errors, flash_service_errors, service_errors_to_form
+from core.forms import flash_form_errors, flash_service_errors, form_saved, service_errors_to_form
 from core.workbooks import xlsx_response
 from training.exports_forums import forum_list_xlsx, forum_results_xlsx
 from training.forms_forums import (
@@ -85,14 +87,10 @@ def forum_create(request):
         units=units_visible_to(request.user),
         initial={"series": "金城青年说"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            forum = services.forum_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建论坛：%(title)s") % {"title": forum.title})
-            return redirect("forum_detail", pk=forum.pk)
+    forum = form_saved(request, form, partial(services.forum_create, actor=request.user))
+    if forum is not None:
+        messages.success(request, _("已创建论坛：%(title)s") % {"title": forum.title})
+        return redirect("forum_detail", pk=forum.pk)
     return render(request, "training/forums/forum_form.html", {"form": form, "forum": None})
 
 
@@ -101,14 +99,10 @@ def forum_create(request):
 def forum_edit(request, pk: int):
     forum = _managed(request, pk)
     form = ForumForm(request.POST or None, instance=forum, units=units_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.forum_update(forum=forum, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("forum_detail", pk=forum.pk)
+    save = partial(services.forum_update, forum=forum, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("forum_detail", pk=forum.pk)
     return render(request, "training/forums/forum_form.html", {"form": form, "forum": forum})
 
 

@@ -1,6 +1,8 @@
 """Pages of the training fund (培训基金): the year's budgets and spending (leaders read, staff
 write), budget and spending forms with the overrun warning, and the year's workbook."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, parse_id, service_errors_to_form
+from core.forms import flash_service_errors, form_saved, parse_id
 from core.paging import paginate
 from core.workbooks import xlsx_response
 from training.exports_fund import fund_xlsx
@@ -73,14 +75,10 @@ def fund(request):
 def budget_create(request):
     initial = {"year": _year(request)}
     form = BudgetForm(request.POST or None, initial=initial, units=units_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            budget = services.budget_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已设立预算：%(budget)s") % {"budget": budget})
-            return redirect(f"{_fund_url()}?year={budget.year}")
+    budget = form_saved(request, form, partial(services.budget_create, actor=request.user))
+    if budget is not None:
+        messages.success(request, _("已设立预算：%(budget)s") % {"budget": budget})
+        return redirect(f"{_fund_url()}?year={budget.year}")
     return render(request, "training/fund/budget_form.html", {"form": form, "budget": None})
 
 
@@ -92,14 +90,10 @@ def budget_edit(request, pk: int):
     )
     initial = {"amount": budget.amount, "note": budget.note}
     form = BudgetEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_update(budget=budget, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(f"{_fund_url()}?year={budget.year}")
+    save = partial(services.budget_update, budget=budget, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect(f"{_fund_url()}?year={budget.year}")
     return render(request, "training/fund/budget_form.html", {"form": form, "budget": budget})
 
 
@@ -114,10 +108,12 @@ def _spending_form(request, *, data=None, initial=None, editing=False) -> Spendi
     )
 
 
-def _show_errors(form: SpendingForm, exc: ValidationError) -> None:
-    service_errors_to_form(form, exc)
+def _spending_saved(request, form: SpendingForm, save):
+    """`form_saved`, and where the service warns of an overrun, offer to confirm it."""
+    saved = form_saved(request, form, save)
     if form.overrun:
         form.show_confirm()
+    return saved
 
 
 @login_required
@@ -128,16 +124,16 @@ def spending_create(request):
         if parse_id(request.GET.get(name)) is not None:
             initial[name] = parse_id(request.GET[name])
     form = _spending_form(request, data=request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spending = services.spending_create(
-                actor=request.user, budget=form.cleaned_data["budget"], **form.service_fields()
-            )
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, _("已登记支出：%(purpose)s") % {"purpose": spending.purpose})
-            return redirect(f"{_fund_url()}?year={spending.budget.year}")
+    spending = _spending_saved(
+        request,
+        form,
+        lambda **fields: services.spending_create(
+            actor=request.user, budget=form.cleaned_data["budget"], **fields
+        ),
+    )
+    if spending is not None:
+        messages.success(request, _("已登记支出：%(purpose)s") % {"purpose": spending.purpose})
+        return redirect(f"{_fund_url()}?year={spending.budget.year}")
     return render(request, "training/fund/spending_form.html", {"form": form, "spending": None})
 
 
@@ -156,14 +152,10 @@ def spending_edit(request, pk: int):
         "activity": spending.activity_id,
     }
     form = _spending_form(request, data=request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.spending_update(spending=spending, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(f"{_fund_url()}?year={spending.budget.year}")
+    save = partial(services.spending_update, spending=spending, actor=request.user)
+    if _spending_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect(f"{_fund_url()}?year={spending.budget.year}")
     context = {"form": form, "spending": spending}
     return render(request, "training/fund/spending_form.html", context)
 

@@ -4,6 +4,7 @@ own page. Scoping comes from `training.selectors.postings`; outside scope → 40
 permission → 403. A posting's supervisor sees it and reviews its reports without any role."""
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -21,7 +22,12 @@ from cadres.selectors import (
     serving_cadres_visible_to,
     units_visible_to,
 )
-from core.forms import flash_form_errors, flash_service_errors, parse_id, service_errors_to_form
+from core.forms import (
+    flash_form_errors,
+    flash_service_errors,
+    form_saved,
+    parse_id,
+)
 from core.import_widgets import neutralise
 from core.paging import paginate
 from core.roles import Role, has_role
@@ -64,14 +70,11 @@ def task_force_list(request):
 @permission_required("training.add_taskforce", raise_exception=True)
 def task_force_create(request):
     form = TaskForceForm(request.POST or None, units=units_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            task_force = services.task_force_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建攻坚专班：%(name)s") % {"name": task_force.name})
-            return redirect("task_force_detail", pk=task_force.pk)
+    save = partial(services.task_force_create, actor=request.user)
+    task_force = form_saved(request, form, save)
+    if task_force is not None:
+        messages.success(request, _("已创建攻坚专班：%(name)s") % {"name": task_force.name})
+        return redirect("task_force_detail", pk=task_force.pk)
     return render(request, "training/postings/task_force_form.html", {"form": form})
 
 
@@ -82,16 +85,10 @@ def task_force_edit(request, pk: int):
     form = TaskForceForm(
         request.POST or None, instance=task_force, units=units_visible_to(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_force_update(
-                task_force=task_force, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("task_force_detail", pk=task_force.pk)
+    save = partial(services.task_force_update, task_force=task_force, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("task_force_detail", pk=task_force.pk)
     context = {"form": form, "task_force": task_force}
     return render(request, "training/postings/task_force_form.html", context)
 
@@ -260,15 +257,11 @@ def posting_create(request):
     if parse_id(request.GET.get("task_force")) is not None:
         initial = {"type": "task_force", "task_force": parse_id(request.GET["task_force"])}
     form = _posting_form(request, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            posting = services.posting_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已安排实践锻炼：%(name)s") % {"name": posting.cadre.name})
-            _warn_overlaps(request, posting)
-            return redirect("posting_detail", pk=posting.pk)
+    posting = form_saved(request, form, partial(services.posting_create, actor=request.user))
+    if posting is not None:
+        messages.success(request, _("已安排实践锻炼：%(name)s") % {"name": posting.cadre.name})
+        _warn_overlaps(request, posting)
+        return redirect("posting_detail", pk=posting.pk)
     return render(request, "training/postings/posting_form.html", {"form": form})
 
 
@@ -277,15 +270,11 @@ def posting_create(request):
 def posting_edit(request, pk: int):
     posting = get_object_or_404(selectors.postings_managed_by(request.user), pk=pk)
     form = _posting_form(request, request.POST or None, instance=posting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.posting_update(posting=posting, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            _warn_overlaps(request, posting)
-            return redirect("posting_detail", pk=posting.pk)
+    save = partial(services.posting_update, posting=posting, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        _warn_overlaps(request, posting)
+        return redirect("posting_detail", pk=posting.pk)
     context = {"form": form, "posting": posting}
     return render(request, "training/postings/posting_form.html", context)
 
@@ -376,20 +365,20 @@ def monthly_report_create(request, pk: int, year: int, month: int):
     except ValueError:
         raise Http404 from None
     form = MonthlyReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.monthly_report_file(
-                posting=posting,
-                month=first,
-                actor=request.user,
-                attachment=form.cleaned_data.get("attachment") or None,
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已报送%(month)s月报。") % {"month": f"{first:%Y-%m}"})
-            return redirect("monthly_report_detail", pk=report.pk)
+    report = form_saved(
+        request,
+        form,
+        lambda **fields: services.monthly_report_file(
+            posting=posting,
+            month=first,
+            actor=request.user,
+            attachment=form.cleaned_data.get("attachment") or None,
+            **fields,
+        ),
+    )
+    if report is not None:
+        messages.success(request, _("已报送%(month)s月报。") % {"month": f"{first:%Y-%m}"})
+        return redirect("monthly_report_detail", pk=report.pk)
     context = {"form": form, "posting": posting, "month": first, "report": None}
     return render(request, "training/postings/report_form.html", context)
 
@@ -410,19 +399,19 @@ def monthly_report_edit(request, pk: int):
     if report.posting.cadre.user_id != request.user.pk:
         raise PermissionDenied
     form = MonthlyReportForm(request.POST or None, request.FILES or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.monthly_report_update(
-                report=report,
-                actor=request.user,
-                attachment=form.cleaned_data.get("attachment") or None,
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("monthly_report_detail", pk=report.pk)
+    saved = form_saved(
+        request,
+        form,
+        lambda **fields: services.monthly_report_update(
+            report=report,
+            actor=request.user,
+            attachment=form.cleaned_data.get("attachment") or None,
+            **fields,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("monthly_report_detail", pk=report.pk)
     context = {"form": form, "posting": report.posting, "month": report.month, "report": report}
     return render(request, "training/postings/report_form.html", context)
 

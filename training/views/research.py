@@ -1,6 +1,8 @@
 """Thin HTML views of 菁智汇 research topics and defenses (答辩会). Scoping comes from
 `training.selectors.research`: outside scope → 404, missing permission or role → 403."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import serving_cadres_visible_to, units_visible_to
-from core.forms import flash_service_errors, parse_id, service_errors_to_form
+from core.forms import flash_service_errors, form_saved, parse_id
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from training.choices import MemberRole
@@ -98,16 +100,16 @@ def topic_create(request):
         units=units_visible_to(request.user).order_by("path"),
         cadres=_leader_choices(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            topic = services.topic_create(
-                actor=request.user, leader=form.cleaned_data["leader"], **form.service_fields()
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建课题：%(title)s") % {"title": topic.title})
-            return redirect("research_topic_detail", pk=topic.pk)
+    topic = form_saved(
+        request,
+        form,
+        lambda **fields: services.topic_create(
+            actor=request.user, leader=form.cleaned_data["leader"], **fields
+        ),
+    )
+    if topic is not None:
+        messages.success(request, _("已创建课题：%(title)s") % {"title": topic.title})
+        return redirect("research_topic_detail", pk=topic.pk)
     return render(request, "training/research/topic_form.html", {"form": form, "topic": None})
 
 
@@ -118,14 +120,10 @@ def topic_edit(request, pk: int):
     form = TopicForm(
         request.POST or None, instance=topic, units=units_visible_to(request.user).order_by("path")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_update(topic=topic, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("research_topic_detail", pk=topic.pk)
+    save = partial(services.topic_update, topic=topic, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("research_topic_detail", pk=topic.pk)
     return render(request, "training/research/topic_form.html", {"form": form, "topic": topic})
 
 
@@ -348,14 +346,10 @@ def defense_list(request):
 @permission_required("training.add_defense", raise_exception=True)
 def defense_create(request):
     form = DefenseForm(request.POST or None, units=units_visible_to(request.user).order_by("path"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            defense = services.defense_create(actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已创建答辩会：%(title)s") % {"title": defense.title})
-            return redirect("defense_detail", pk=defense.pk)
+    defense = form_saved(request, form, partial(services.defense_create, actor=request.user))
+    if defense is not None:
+        messages.success(request, _("已创建答辩会：%(title)s") % {"title": defense.title})
+        return redirect("defense_detail", pk=defense.pk)
     return render(request, "training/research/defense_form.html", {"form": form, "defense": None})
 
 
@@ -368,14 +362,10 @@ def defense_edit(request, pk: int):
         instance=defense,
         units=units_visible_to(request.user).order_by("path"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.defense_update(defense=defense, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("defense_detail", pk=defense.pk)
+    save = partial(services.defense_update, defense=defense, actor=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("defense_detail", pk=defense.pk)
     context = {"form": form, "defense": defense}
     return render(request, "training/research/defense_form.html", context)
 

@@ -1,14 +1,15 @@
 """Study-trip reports (调研报告): a participant uploads theirs; the activity page lists them
 for those who may see them; files are served only through the scoped download view."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.forms import service_errors_to_form
+from core.forms import form_saved
 from core.uploads import file_download
 from training.choices import ActivityType
 from training.forms_trip_reports import TripReportForm
@@ -60,19 +61,10 @@ def trip_report_upload(request, pk: int):
     refusal = trip_report_refusal(activity, own, timezone.now())
     initial = {"title": getattr(own_report, "title", "")}
     form = TripReportForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trip_report_submit(
-                activity=activity,
-                user=request.user,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("调研报告已提交。"))
-            return redirect("activity_detail", pk=activity.pk)
+    save = partial(trip_report_submit, activity=activity, user=request.user)
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("调研报告已提交。"))
+        return redirect("activity_detail", pk=activity.pk)
     context = {"activity": activity, "form": form, "refusal": refusal, "own_report": own_report}
     status = 400 if request.method == "POST" else 200
     return render(request, "training/trip_reports/upload.html", context, status=status)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
-from core.forms import flash_service_errors, service_errors_to_form
+from core.forms import flash_service_errors, form_saved
 from core.paging import paginate
 from core.uploads import file_download
 from core.workbooks import xlsx_response
@@ -110,20 +110,20 @@ def writing_create(request):
     if not cadres.exists():
         raise PermissionDenied  # e.g. a cadre account not yet linked to a profile
     form = WritingForm(request.POST or None, request.FILES or None, cadres=cadres)
-    if request.method == "POST" and form.is_valid():
-        try:
-            writing = services.writing_submit(
-                cadre=form.cleaned_data["cadre"],
-                actor=request.user,
-                evidence=form.cleaned_data["evidence"],
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已提交，等待审核：%(title)s") % {"title": writing.title})
-            _warn_duplicates(request, writing)
-            return redirect("writing_detail", pk=writing.pk)
+    writing = form_saved(
+        request,
+        form,
+        lambda **fields: services.writing_submit(
+            cadre=form.cleaned_data["cadre"],
+            actor=request.user,
+            evidence=form.cleaned_data["evidence"],
+            **fields,
+        ),
+    )
+    if writing is not None:
+        messages.success(request, _("已提交，等待审核：%(title)s") % {"title": writing.title})
+        _warn_duplicates(request, writing)
+        return redirect("writing_detail", pk=writing.pk)
     return render(request, "training/writing/form.html", {"form": form, "writing": None})
 
 
@@ -140,20 +140,17 @@ def writing_edit(request, pk: int):
     writing = _editable(request, pk)
     cadres = selectors.writing_submitter_cadres(request.user)
     form = WritingForm(request.POST or None, request.FILES or None, instance=writing, cadres=cadres)
-    if request.method == "POST" and form.is_valid():
-        try:
-            writing = services.writing_update(
-                writing=writing,
-                actor=request.user,
-                evidence=form.cleaned_data["evidence"],
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("已保存，等待审核。"))
-            _warn_duplicates(request, writing)
-            return redirect("writing_detail", pk=writing.pk)
+    saved = form_saved(
+        request,
+        form,
+        lambda **fields: services.writing_update(
+            writing=writing, actor=request.user, evidence=form.cleaned_data["evidence"], **fields
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("已保存，等待审核。"))
+        _warn_duplicates(request, saved)
+        return redirect("writing_detail", pk=saved.pk)
     return render(request, "training/writing/form.html", {"form": form, "writing": writing})
 
 
