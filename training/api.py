@@ -1,16 +1,41 @@
 """API of training activities, `/api/v1/activities/`: scoped reads with counts, staff create
-and change through the services, the roll, and attendance for many participants at once."""
+and change through the services, the roll, attendance for many participants at once, and the
+study-trip reports (`{id}/trip-reports/` to read, `{id}/trip-report/` to upload one's own)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.permissions import ScopedModelPermissions
 from training import selectors, services
-from training.models import Activity
+from training.models import Activity, TripReport
+from training.selectors.trip_reports import trip_reports_visible_to
 from training.serializers import ActivitySerializer, AttendanceSerializer, ParticipantSerializer
+from training.serializers_trip_reports import TripReportSerializer, TripReportUploadSerializer
+from training.services.trip_reports import trip_report_submit
+
+# Actions on an activity that need a permission on another model than Activity.
+ACTION_PERMISSIONS = {
+    "trip_reports": "training.view_tripreport",
+    "trip_report": "training.add_tripreport",
+}
+
+
+class ActivityPermissions(ScopedModelPermissions):
+    """Activity model permissions; the study-trip report actions need the report's instead
+    (reading: training.view_tripreport; uploading: training.add_tripreport)."""
+
+    def has_permission(self, request, view):
+        needed = ACTION_PERMISSIONS.get(getattr(view, "action", None))
+        if needed is None:
+            return super().has_permission(request, view)
+        return bool(
+            request.user and request.user.is_authenticated and request.user.has_perm(needed)
+        )
 
 
 class ActivityViewSet(viewsets.ModelViewSet):
@@ -19,6 +44,7 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
     queryset = Activity.objects.none()  # the model, for permissions and the schema
     serializer_class = ActivitySerializer
+    permission_classes = [ActivityPermissions]
     filterset_fields = {"type": ["exact"], "theme": ["exact"], "starts_at": ["gte", "lte"]}
     ordering_fields = ["starts_at", "title"]
     ordering = ["-starts_at", "-id"]
@@ -73,3 +99,55 @@ class ActivityViewSet(viewsets.ModelViewSet):
         )
         rows = selectors.roll(activity, request.user)
         return Response(ParticipantSerializer(rows, many=True).data, status=status.HTTP_200_OK)
+
+    def _visible(self, pk) -> Activity:
+        return get_object_or_404(selectors.activities_visible_to(self.request.user), pk=pk)
+
+    @extend_schema(responses=TripReportSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="trip-reports", filter_backends=[])
+    def trip_reports(self, request, pk=None):
+        """The study-trip reports of this activity the caller may see (staff and leaders:
+        their subtree's; a mentor: their mentees'; a cadre: their own), each with a link to
+        the scoped download."""
+        activity = self._visible(pk)
+        rows = (
+            trip_reports_visible_to(request.user)
+            .filter(participant__activity=activity)
+            .select_related("participant__cadre")
+            .order_by("participant__cadre__name_pinyin", "id")
+        )
+        page = self.paginate_queryset(rows)
+        context = {"request": request}
+        return self.get_paginated_response(
+            TripReportSerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": TripReportUploadSerializer},
+        responses={201: TripReportSerializer, 200: TripReportSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="trip-report",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def trip_report(self, request, pk=None):
+        """Upload (201) or replace (200) the caller's own report on a study trip they were
+        invited to and not marked absent from, once it has started. Points are reported on
+        the first upload only. Refusals are 400s keyed by `title` or `file`."""
+        activity = self._visible(pk)
+        replacing = TripReport.objects.filter(
+            participant__activity=activity, participant__cadre__user=request.user
+        ).exists()
+        report = trip_report_submit(
+            activity=activity,
+            user=request.user,
+            title=request.data.get("title", ""),
+            file=request.FILES.get("file"),
+        )
+        return Response(
+            TripReportSerializer(report, context={"request": request}).data,
+            status=status.HTTP_200_OK if replacing else status.HTTP_201_CREATED,
+        )
