@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring import views
+from mentoring.views import pool as views
 
 urlpatterns = [
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),

@@ -1,0 +1,12 @@
+"""Mentoring and supervision: the mentor pool and pairings, and (issue 6) guidance logs,
+talks, self-reports and their cadences."""
+
+from mentoring.models.pool import (
+    Mentor,
+    Pairing,
+)
+
+__all__ = [
+    "Mentor",
+    "Pairing",
+]

@@ -1,0 +1,13 @@
+"""Scoped reads of mentoring data."""
+
+from mentoring.selectors.pool import (
+    current_pairings,
+    mentee_ids_of_user,
+    mentors_visible_to,
+)
+
+__all__ = [
+    "current_pairings",
+    "mentee_ids_of_user",
+    "mentors_visible_to",
+]

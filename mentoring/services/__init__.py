@@ -1,0 +1,17 @@
+"""Mentoring operations. Views, the API, imports, the admin, tasks and commands call these."""
+
+from mentoring.services.pool import (
+    CAPACITY_MAX,
+    MENTOR_FIELDS,
+    mentor_create,
+    mentor_fields_clean,
+    mentor_update,
+)
+
+__all__ = [
+    "CAPACITY_MAX",
+    "MENTOR_FIELDS",
+    "mentor_create",
+    "mentor_fields_clean",
+    "mentor_update",
+]
