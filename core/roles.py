@@ -45,6 +45,11 @@ _TRAINING_SEEN = (
     "collectiveactivity",
 )
 
+# Guidance logs (帮带记录): mentors write them for their mentees; the cadre answers (a
+# service checks that it is their own log); staff and leaders read their subtree's.
+_GUIDANCE_WRITE = [f"mentoring.{a}_guidancelog" for a in ("view", "add", "change", "delete")]
+_GUIDANCE_READ = ["mentoring.view_guidancelog"]
+
 _VIEW_PROGRAMME = ["cadres.view_programme", "cadres.view_cohort", "cadres.view_enrolment"]
 _CADRE_DATA = [
     "cadres.%s_cadre",
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.view_pairing",
         "mentoring.add_pairing",
         "mentoring.change_pairing",
+        *_GUIDANCE_READ,
         "scoring.view_pointrule",
         "scoring.add_pointrule",
         "scoring.change_pointrule",
@@ -101,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cadres.export_cadre",
         "mentoring.view_mentor",
         "mentoring.view_pairing",
+        *_GUIDANCE_READ,
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationround",
@@ -113,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),
+        *_GUIDANCE_WRITE,
         *_VIEW_PROGRAMME,
         "scoring.view_pointrule",
         "scoring.view_pointentry",
@@ -122,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EVALUATOR: [],
     Role.CADRE: [
         *(p % "view" for p in _CADRE_DATA),
+        *_GUIDANCE_READ,
         *_VIEW_PROGRAMME,
         "scoring.view_pointrule",
         "scoring.view_pointentry",
