@@ -10,6 +10,8 @@ class GuidanceTaskSerializer(serializers.ModelSerializer):
         model = GuidanceTask
         fields = ["id", "text", "due_on", "status", "follow_up", "followed_up_at"]
         read_only_fields = ["id", "status", "follow_up", "followed_up_at"]
+        # The service says what is wrong with a task, in words naming it.
+        extra_kwargs = {"text": {"allow_blank": True}}
 
 
 class GuidanceLogSerializer(serializers.ModelSerializer):
@@ -30,6 +32,7 @@ class GuidanceLogSerializer(serializers.ModelSerializer):
             "content", "tasks", "response", "responded_at", "created_at",
         ]  # fmt: skip
         read_only_fields = ["id", "cadre", "response", "responded_at", "created_at"]
+        extra_kwargs = {"content": {"allow_blank": True}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
