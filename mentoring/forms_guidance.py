@@ -12,7 +12,7 @@ class GuidanceLogForm(BootstrapMixin, forms.Form):
 
     date = forms.DateField(
         label=_("帮带日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("请填写帮带日期。"), "invalid": _("帮带日期格式不正确。")},
     )
     method = forms.ChoiceField(
@@ -37,12 +37,19 @@ class GuidanceLogForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for i in range(1, TASK_ROWS + 1):
             self.fields[f"task_{i}"] = forms.CharField(
-                label=_("布置任务%(n)s") % {"n": i}, required=False, max_length=200
+                label=_("布置任务%(n)s") % {"n": i},
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-lg", "placeholder": _("任务内容")}
+                ),
             )
             self.fields[f"task_{i}_due"] = forms.DateField(
                 label=_("完成期限"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+                ),
             )
         for name in ("method", "focus"):  # big toggle buttons (Bootstrap's btn-check)
             self.fields[name].widget.attrs.update({"class": "btn-check", "autocomplete": "off"})
