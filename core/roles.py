@@ -72,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.view_pairing",
         "mentoring.add_pairing",
         "mentoring.change_pairing",
+        *(f"mentoring.{a}_talk" for a in ("view", "add", "change")),
+        "mentoring.view_talk_note",
         "scoring.view_pointrule",
         "scoring.add_pointrule",
         "scoring.change_pointrule",
@@ -101,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cadres.export_cadre",
         "mentoring.view_mentor",
         "mentoring.view_pairing",
+        "mentoring.view_talk",
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationround",
@@ -114,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),
         *_VIEW_PROGRAMME,
+        *(f"mentoring.{a}_talk" for a in ("view", "add", "change")),
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationresult",
@@ -123,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CADRE: [
         *(p % "view" for p in _CADRE_DATA),
         *_VIEW_PROGRAMME,
+        "mentoring.view_talk",
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_declaration",

@@ -5,8 +5,10 @@ from mentoring.models.pool import (
     Mentor,
     Pairing,
 )
+from mentoring.models.talks import Talk
 
 __all__ = [
     "Mentor",
     "Pairing",
+    "Talk",
 ]
