@@ -26,7 +26,7 @@ def overdue_xlsx(rows) -> bytes:
     headers = [_("干部"), _("单位"), _("谈话层级"), _("逾期周期开始"), _("截止日期"),
                _("逾期天数"), _("近一年缺谈次数"), _("最近谈话")]  # fmt: skip
     data = [
-        [r.cadre.name, r.cadre.unit.full_name, r.status.label, r.status.period_start,
+        [r.cadre.name, r.cadre.unit.full_name, str(r.status.label), r.status.period_start,
          r.status.deadline, r.status.days_overdue, r.status.missed, r.status.last_talk]
         for r in rows
     ]  # fmt: skip
