@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from cadres import api as cadres_api
 from core.api.auth import TokenView
 from mentoring.api_guidance import GuidanceLogViewSet
+from mentoring.api_talks import TalkViewSet
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
@@ -35,6 +36,7 @@ router.register("task-forces", api_postings.TaskForceViewSet, basename="task-for
 router.register("postings", api_postings.PostingViewSet, basename="posting")
 router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
 router.register("guidance-logs", GuidanceLogViewSet, basename="guidance-log")
+router.register("talks", TalkViewSet, basename="talk")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from mentoring.models import Mentor, Pairing
+from core.admin import ReadOnlyAdmin
+from mentoring.models import GuidanceLog, GuidanceTask, Mentor, Pairing, Talk
 
 
 @admin.register(Mentor)
@@ -20,23 +21,10 @@ class PairingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["mentor", "cadre"]
 
 
-# Guidance logs (帮带记录): read-only here, because writes report points through the services.
-from mentoring.models import GuidanceLog, GuidanceTask  # noqa: E402
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Guidance logs and talks: read-only here, because their writes report points (and close 约谈
+# tasks) through the services.
 @admin.register(GuidanceLog)
-class GuidanceLogAdmin(_ReadOnly):
+class GuidanceLogAdmin(ReadOnlyAdmin):
     list_display = ["cadre", "pairing", "date", "method", "created_by"]
     list_filter = ["method"]
     search_fields = ["cadre__name", "pairing__mentor__name", "content"]
@@ -44,8 +32,17 @@ class GuidanceLogAdmin(_ReadOnly):
 
 
 @admin.register(GuidanceTask)
-class GuidanceTaskAdmin(_ReadOnly):
+class GuidanceTaskAdmin(ReadOnlyAdmin):
     list_display = ["text", "log", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["text", "log__cadre__name"]
     list_select_related = ["log__cadre"]
+
+
+@admin.register(Talk)
+class TalkAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "level", "talked_on", "talker", "follow_up"]
+    list_filter = ["level"]
+    search_fields = ["cadre__name", "talker__username", "topics"]
+    list_select_related = ["cadre", "talker", "follow_up"]
+    date_hierarchy = "talked_on"

@@ -14,3 +14,10 @@ class PairingRole(models.TextChoices):
     VILLAGE_SECRETARY = "village_secretary", _("村（社区）书记导师")
     PEER = "peer", _("同伴导师")
     OTHER = "other", _("成长导师")
+
+
+class TalkLevel(models.TextChoices):  # 谈心谈话层级
+    ORG = "org", _("组织部门")
+    TOWN = "town", _("镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+    MENTOR = "mentor", _("导师")

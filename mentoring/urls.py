@@ -5,4 +5,5 @@ from mentoring.views import pool as views
 urlpatterns = [
     path("", include("mentoring.urls_guidance")),
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
+    path("mentoring/", include("mentoring.urls_talks")),
 ]

@@ -134,6 +134,16 @@ QINGMIAO_PHOTO_MAX_BYTES = env.int("QINGMIAO_PHOTO_MAX_BYTES", default=2 * 1024 
 QINGMIAO_PAGE_SIZE = 50
 # A posting's monthly report (挂职月报) is overdue this many days after its month ends.
 QINGMIAO_MONTHLY_REPORT_GRACE_DAYS = env.int("QINGMIAO_MONTHLY_REPORT_GRACE_DAYS", default=5)
+# Required talks (谈心谈话) per level: a `core.cadence` frequency, the days of grace after a
+# period ends before it is overdue, and optionally the unit kinds of the cadres it applies to.
+# A level missing here (导师) has no cadence: talks at any time. Periods are calendar ones,
+# counted back at most QINGMIAO_TALK_LOOKBACK_DAYS days from today.
+QINGMIAO_TALK_CADENCES = {
+    "org": {"frequency": "half_year", "grace_days": 0},
+    "town": {"frequency": "quarter", "grace_days": 0},
+    "village": {"frequency": "week", "grace_days": 0, "unit_kinds": ["village", "community"]},
+}
+QINGMIAO_TALK_LOOKBACK_DAYS = env.int("QINGMIAO_TALK_LOOKBACK_DAYS", default=365)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -202,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "training.choices.Review",
         "CollectiveKindEnum": "training.choices.CollectiveKind",
         "AssessmentEnum": "training.choices.Assessment",
+        "TalkLevelEnum": "mentoring.choices.TalkLevel",
     },
 }
 

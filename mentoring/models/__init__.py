@@ -6,10 +6,12 @@ from mentoring.models.pool import (
     Mentor,
     Pairing,
 )
+from mentoring.models.talks import Talk
 
 __all__ = [
     "GuidanceLog",
     "GuidanceTask",
     "Mentor",
     "Pairing",
+    "Talk",
 ]

@@ -7,6 +7,7 @@ from mentoring.services.pool import (
     mentor_fields_clean,
     mentor_update,
 )
+from mentoring.services.talks import talk_record, talk_update
 
 __all__ = [
     "CAPACITY_MAX",
@@ -14,4 +15,6 @@ __all__ = [
     "mentor_create",
     "mentor_fields_clean",
     "mentor_update",
+    "talk_record",
+    "talk_update",
 ]

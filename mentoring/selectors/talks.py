@@ -1,0 +1,189 @@
+"""Scoped reads of talks (谈心谈话) and their required cadences.
+
+Who sees what: talks of the cadres in `cadres_visible_to(user)` (admin all; staff and leaders
+their unit subtree; a mentor their mentees; a cadre themself). The confidential note is
+readable only by the talker and by staff in scope (`mentoring.view_talk_note`): every talk
+queryset here carries `note_visible`, and pages, exports and the API show the note only where
+it is true.
+
+Cadences: `settings.QINGMIAO_TALK_CADENCES` gives each level with a required rhythm its
+`core.cadence` frequency and grace (and, optionally, the unit kinds of the cadres it applies
+to). Periods are calendar periods starting at most `QINGMIAO_TALK_LOOKBACK_DAYS` back. Per
+cadre and level the status is:
+
+- done: a talk was held in the current period;
+- overdue: the last period whose grace has passed had no talk, and none since;
+- due: otherwise (the current period still open).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+
+from cadres.choices import CadreStatus
+from cadres.models import Cadre
+from cadres.selectors import cadres_visible_to
+from core.cadence import PeriodStatus, Rule, calendar_start, schedule
+from mentoring.choices import TalkLevel
+from mentoring.models import Talk
+
+
+def may_read_notes_in_scope(user) -> bool:
+    return user.has_perm("mentoring.view_talk_note")
+
+
+def talks_visible_to(user) -> QuerySet[Talk]:
+    """Talks of the cadres `user` may see, each with `note_visible`."""
+    if not getattr(user, "is_authenticated", False):
+        return Talk.objects.none()
+    if may_read_notes_in_scope(user):
+        note = Value(True, output_field=BooleanField())
+    else:
+        note = ExpressionWrapper(Q(talker_id=user.pk), output_field=BooleanField())
+    return Talk.objects.filter(cadre__in=cadres_visible_to(user)).annotate(note_visible=note)
+
+
+def talk_list(user) -> QuerySet[Talk]:
+    return talks_visible_to(user).select_related("cadre", "cadre__unit", "talker", "follow_up")
+
+
+# --- cadences --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    level: str
+    frequency: str
+    grace_days: int
+    unit_kinds: tuple[str, ...] = ()
+
+    def applies_to(self, cadre: Cadre) -> bool:
+        return not self.unit_kinds or cadre.unit.kind in self.unit_kinds
+
+    def rule(self, today: datetime.date) -> Rule:
+        since = today - datetime.timedelta(days=settings.QINGMIAO_TALK_LOOKBACK_DAYS)
+        return Rule(self.frequency, calendar_start(self.frequency, since), None, self.grace_days)
+
+    @property
+    def label(self) -> str:
+        return TalkLevel(self.level).label
+
+
+def talk_cadences() -> list[Cadence]:
+    """The levels with a required rhythm, in the order of `TalkLevel`."""
+    config = settings.QINGMIAO_TALK_CADENCES
+    return [
+        Cadence(
+            level,
+            config[level]["frequency"],
+            int(config[level].get("grace_days", 0)),
+            tuple(config[level].get("unit_kinds", ())),
+        )
+        for level in TalkLevel.values
+        if level in config
+    ]
+
+
+@dataclass(frozen=True)
+class LevelStatus:
+    level: str
+    label: str
+    status: str  # done / due / overdue (core.cadence.PeriodStatus)
+    period_start: datetime.date  # of the current period, or of the lapsed one when overdue
+    deadline: datetime.date
+    days_overdue: int
+    missed: int  # lapsed periods in the look-back window
+    last_talk: datetime.date | None
+
+    @property
+    def status_label(self) -> str:
+        return PeriodStatus(self.status).label
+
+
+@dataclass
+class CadreTalks:
+    cadre: Cadre
+    levels: list[LevelStatus] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[LevelStatus]:
+        return [s for s in self.levels if s.status == PeriodStatus.OVERDUE]
+
+
+def level_status(cadence: Cadence, days, *, today: datetime.date) -> LevelStatus:
+    """The status of one cadre at one level, given the days they were talked with."""
+    rule = cadence.rule(today)
+    periods = schedule(rule, today=today, done=days, upcoming=0)
+    current = periods[-1]
+    lapsed = [p for p in periods if p.status == PeriodStatus.OVERDUE]
+    last_closed = next((p for p in reversed(periods) if p.deadline < today), None)
+    if current.status != PeriodStatus.DONE and last_closed is not None and last_closed in lapsed:
+        shown, status = last_closed, PeriodStatus.OVERDUE
+    else:
+        shown, status = current, current.status
+    return LevelStatus(
+        level=cadence.level,
+        label=cadence.label,
+        status=status,
+        period_start=shown.start,
+        deadline=shown.deadline,
+        days_overdue=shown.days_overdue if status == PeriodStatus.OVERDUE else 0,
+        missed=len(lapsed),
+        last_talk=max(days, default=None),
+    )
+
+
+def talk_compliance(cadres: QuerySet[Cadre], *, today: datetime.date) -> list[CadreTalks]:
+    """Per cadre (of the queryset, in its order) and level with a cadence, done / due /
+    overdue. Two queries whatever the number of cadres: the cadres, then the distinct days
+    they were talked with at each level inside the look-back window."""
+    cadences = talk_cadences()
+    cadres = list(cadres.select_related("unit"))
+    if not cadences or not cadres:
+        return [CadreTalks(c) for c in cadres]
+    earliest = min(c.rule(today).anchor for c in cadences)
+    days: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
+    rows = (
+        Talk.objects.filter(
+            cadre__in=[c.pk for c in cadres],
+            level__in=[c.level for c in cadences],
+            talked_on__gte=earliest,
+            talked_on__lte=today,
+        )
+        .order_by()
+        .values_list("cadre_id", "level", "talked_on")
+        .distinct()
+    )
+    for cadre_id, level, day in rows:
+        days[cadre_id, level].append(day)
+    return [
+        CadreTalks(
+            cadre,
+            [
+                level_status(c, days.get((cadre.pk, c.level), []), today=today)
+                for c in cadences
+                if c.applies_to(cadre)
+            ],
+        )
+        for cadre in cadres
+    ]
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    cadre: Cadre
+    status: LevelStatus
+
+
+def overdue_talks(user, *, today: datetime.date) -> list[OverdueRow]:
+    """Serving cadres in scope with a required talk overdue, longest overdue first."""
+    cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE).order_by("name_pinyin")
+    rows = [
+        OverdueRow(entry.cadre, status)
+        for entry in talk_compliance(cadres, today=today)
+        for status in entry.overdue
+    ]
+    return sorted(rows, key=lambda r: (-r.status.days_overdue, r.cadre.name_pinyin, r.status.level))
