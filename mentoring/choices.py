@@ -14,3 +14,8 @@ class PairingRole(models.TextChoices):
     VILLAGE_SECRETARY = "village_secretary", _("村（社区）书记导师")
     PEER = "peer", _("同伴导师")
     OTHER = "other", _("成长导师")
+
+
+class PairingStatus(models.TextChoices):
+    ACTIVE = "active", _("帮带中")
+    ENDED = "ended", _("已结束")

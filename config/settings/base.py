@@ -202,6 +202,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "training.choices.Review",
         "CollectiveKindEnum": "training.choices.CollectiveKind",
         "AssessmentEnum": "training.choices.Assessment",
+        "PairingRoleEnum": "mentoring.choices.PairingRole",
+        "PairingStatusEnum": "mentoring.choices.PairingStatus",
+        "MentorTypeEnum": "mentoring.choices.MentorType",
     },
 }
 
