@@ -28,6 +28,8 @@ class PairingSerializer(serializers.ModelSerializer):
             "end_date", "status", "end_reason", "goals",
         ]  # fmt: skip
         read_only_fields = ["end_date", "status", "end_reason"]
+        extra_kwargs = {"start_date": {"required": False}}
+        validators = []  # the service checks duplicates, with a message naming both people
 
 
 class PairingUpdateSerializer(serializers.ModelSerializer):
