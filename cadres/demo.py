@@ -392,7 +392,13 @@ def _mentors(*, rng, town, villages, offices, cadres, mentor_user, today) -> int
                 mentor=mentors[0], cadre=cadre, role=PairingRole.TOWN_SECRETARY, start_date=start
             )
         )
+    load = {id(mentor): 0 for mentor in mentors}
+    load[id(mentors[0])] = len(cadres[:10])
     for cadre in cadres[10:60]:
-        pairings.append(Pairing(mentor=rng.choice(mentors[1:]), cadre=cadre, start_date=start))
+        # Within each mentor's capacity, as the pairing service would insist.
+        free = [m for m in mentors[1:] if load[id(m)] < m.capacity]
+        mentor = rng.choice(free)
+        load[id(mentor)] += 1
+        pairings.append(Pairing(mentor=mentor, cadre=cadre, start_date=start))
     Pairing.objects.bulk_create(pairings)
     return len(mentors)

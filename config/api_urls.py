@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cadres import api as cadres_api
 from core.api.auth import TokenView
+from mentoring import api_pairings as mentoring_pairings_api
 from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_talks import TalkViewSet
 from scoring import api as scoring_api
@@ -37,6 +38,8 @@ router.register("postings", api_postings.PostingViewSet, basename="posting")
 router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
 router.register("guidance-logs", GuidanceLogViewSet, basename="guidance-log")
 router.register("talks", TalkViewSet, basename="talk")
+router.register("mentors", mentoring_pairings_api.MentorViewSet, basename="mentor")
+router.register("pairings", mentoring_pairings_api.PairingViewSet, basename="pairing")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

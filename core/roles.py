@@ -130,6 +130,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_pointentry",
         "scoring.view_evaluationresult",
         *(f"training.view_{m}" for m in _TRAINING_SEEN),
+        # Pairings (issue 6): a mentor sees their own profile and pairings.
+        "mentoring.view_mentor",
+        "mentoring.view_pairing",
     ],
     Role.EVALUATOR: [],
     Role.CADRE: [
@@ -150,6 +153,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.add_tripreport",
         "training.add_monthlyreport",
         "training.add_writing",
+        # Pairings (issue 6): a cadre sees their own pairings and mentors.
+        "mentoring.view_mentor",
+        "mentoring.view_pairing",
     ],
 }
 # Administrators get every permission of the product's apps and of accounts.

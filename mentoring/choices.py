@@ -21,3 +21,8 @@ class TalkLevel(models.TextChoices):  # 谈心谈话层级
     TOWN = "town", _("镇（街道）")
     VILLAGE = "village", _("村（社区）")
     MENTOR = "mentor", _("导师")
+
+
+class PairingStatus(models.TextChoices):
+    ACTIVE = "active", _("帮带中")
+    ENDED = "ended", _("已结束")

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("mentoring.urls_guidance")),
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("mentoring/", include("mentoring.urls_talks")),
+    path("", include("mentoring.urls_pairings")),
 ]

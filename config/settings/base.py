@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "CollectiveKindEnum": "training.choices.CollectiveKind",
         "AssessmentEnum": "training.choices.Assessment",
         "TalkLevelEnum": "mentoring.choices.TalkLevel",
+        "PairingRoleEnum": "mentoring.choices.PairingRole",
+        "PairingStatusEnum": "mentoring.choices.PairingStatus",
+        "MentorTypeEnum": "mentoring.choices.MentorType",
     },
 }
 

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from mentoring.choices import MentorType, PairingRole
+from mentoring.choices import MentorType, PairingRole, PairingStatus
 
 
 class Mentor(TimeStampedModel):  # 成长导师
@@ -67,16 +68,37 @@ class Pairing(TimeStampedModel):  # 帮带结对
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     goals = models.TextField(_("帮带目标"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PairingStatus.choices, default=PairingStatus.ACTIVE
+    )
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+
+    # Who paired, changed or ended, and when: `history_user` is the acting user (set by the
+    # services from `actor`, or by the request middleware).
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("帮带结对变更记录")
+    )
 
     class Meta:
         verbose_name = _("帮带结对")
         verbose_name_plural = _("帮带结对")
         ordering = ["-start_date"]
+        indexes = [models.Index(fields=["mentor", "status"], name="pairing_mentor_status_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="pairing_end_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(end_date__isnull=False),
+                name="pairing_ended_has_end_date",
+            ),
+            # The services check first (for a clear message); this holds under races.
+            models.UniqueConstraint(
+                fields=["mentor", "cadre"],
+                condition=Q(status="active"),
+                name="pairing_one_active_per_mentor_cadre",
+            ),
         ]
 
     def __str__(self) -> str:
