@@ -18,6 +18,7 @@ from cadres.pinyin import pinyin_keys
 from core.models import User
 from core.roles import GROUP_NAMES, Role, role_group
 from mentoring.choices import MentorType, PairingRole
+from mentoring.demo import seed_mentoring
 from mentoring.models import Mentor, Pairing
 from scoring.demo import seed_points
 from training.demo import seed_training
@@ -287,13 +288,16 @@ def seed_demo(
         users=users,
         seed=seed,
         today=day,
-        record_activities=lambda: seed_training(
-            cadres=created,
-            town=town,
-            units=[*office_units, *village_units],
-            users=users,
-            seed=seed,
-            today=day,
+        record_activities=lambda: (
+            seed_training(
+                cadres=created,
+                town=town,
+                units=[*office_units, *village_units],
+                users=users,
+                seed=seed,
+                today=day,
+            ),
+            seed_mentoring(cadres=created, users=users, seed=seed, today=day),
         ),
     )
     return DemoSummary(

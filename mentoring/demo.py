@@ -1,0 +1,16 @@
+"""Demo mentoring for the demo town: guidance logs and talks (some overdue), seeded through
+the services where the points follow."""
+
+import datetime
+import random
+
+from mentoring.demo_guidance import seed_guidance
+from mentoring.demo_talks import seed_talks
+
+SEEDERS = [seed_guidance, seed_talks]
+
+
+def seed_mentoring(*, cadres, users, seed: int, today: datetime.date) -> None:
+    for index, seeder in enumerate(SEEDERS):
+        rng = random.Random(seed * 15485863 + index)
+        seeder(cadres=cadres, users=users, rng=rng, today=today)
