@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cadres import api as cadres_api
 from core.api.auth import TokenView
+from core.api.notifications import NotificationViewSet
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
@@ -33,6 +34,7 @@ router.register("collective-activities", CollectiveActivityViewSet, basename="co
 router.register("task-forces", api_postings.TaskForceViewSet, basename="task-force")
 router.register("postings", api_postings.PostingViewSet, basename="posting")
 router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

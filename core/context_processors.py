@@ -1,3 +1,5 @@
+import functools
+
 from core.roles import Role, role_labels, roles_of
 
 
@@ -6,3 +8,14 @@ def roles(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"my_roles": frozenset(), "my_role_labels": []}
     return {"my_roles": roles_of(user), "my_role_labels": role_labels(user), "Role": Role}
+
+
+def notifications(request) -> dict:
+    """The navbar bell's unread count: a callable (templates call it when they use it),
+    cached, so one COUNT query per page and none on pages that never show it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from core.notifications import unread_count
+
+    return {"unread_notifications": functools.cache(lambda: unread_count(user))}
