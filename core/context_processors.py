@@ -11,11 +11,15 @@ def roles(request) -> dict:
 
 
 def notifications(request) -> dict:
-    """The navbar bell's unread count: a callable (templates call it when they use it),
-    cached, so one COUNT query per page and none on pages that never show it."""
+    """The navbar bell's unread count: loaded with the session's user by
+    `core.auth_backends.ModelBackendWithUnread` (no query of its own); otherwise a callable
+    (templates call it when they use it), cached, so one COUNT query at most."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    loaded = getattr(user, "unread_notifications", None)
+    if loaded is not None:
+        return {"unread_notifications": loaded}
     from core.notifications import unread_count
 
     return {"unread_notifications": functools.cache(lambda: unread_count(user))}

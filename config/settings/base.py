@@ -98,6 +98,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
+# The session's user comes with its unread notification count (the navbar bell).
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ModelBackendWithUnread"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [

@@ -265,15 +265,33 @@ def test_constant_queries(
     _constant(client, url, world, django_assert_max_num_queries, django_assert_num_queries)
 
 
-def test_bell_costs_one_query(world, client_for):
+def test_bell_costs_no_query_of_its_own(world, client_for):
+    """The count comes with the session's user (one query for both)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     _seed(world)
     with CaptureQueriesContext(connection) as seen:
-        client_for(world["users"]["cadre"]).get("/")
+        page = client_for(world["users"]["cadre"]).get("/").content.decode()
     counts = [q["sql"] for q in seen.captured_queries if "core_notification" in q["sql"]]
-    assert len(counts) == 1 and "COUNT(" in counts[0]
+    assert len(counts) == 1 and "COUNT(" in counts[0] and '"core_user"' in counts[0]
+    assert 'data-qm-unread="1"' in page
+
+
+def test_bell_without_the_backend_counts_once(world, rf, django_assert_num_queries):
+    """A user loaded some other way: one COUNT, only when the template asks, then cached."""
+    from django.template import Context, Template
+
+    from core.context_processors import notifications as processor
+    from core.models import User
+
+    _seed(world)
+    request = rf.get("/")
+    request.user = User.objects.get(username="cadre")
+    template = Template("{{ unread_notifications }}{{ unread_notifications }}")
+    with django_assert_num_queries(1):
+        assert template.render(Context(processor(request))) == "11"
+    assert processor(type("R", (), {"user": None})()) == {}
 
 
 def test_job_queries_do_not_grow_with_postings(world, posting, django_assert_max_num_queries):
