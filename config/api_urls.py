@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cadres import api as cadres_api
 from core.api.auth import TokenView
+from core.api.notifications import NotificationViewSet
 from mentoring import api_pairings as mentoring_pairings_api
 from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_talks import TalkViewSet
@@ -40,6 +41,7 @@ router.register("guidance-logs", GuidanceLogViewSet, basename="guidance-log")
 router.register("talks", TalkViewSet, basename="talk")
 router.register("mentors", mentoring_pairings_api.MentorViewSet, basename="mentor")
 router.register("pairings", mentoring_pairings_api.PairingViewSet, basename="pairing")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
 
 urlpatterns = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ImportJob, User
+from core.models import ImportJob, Notification, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,6 +35,22 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["original_name", "uploaded_by__username"]
     list_select_related = ["uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by the reminder job and the services."""
+
+    list_display = ["title", "user", "level", "created_at", "read_at"]
+    list_filter = ["level", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "key", "user__username"]
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False

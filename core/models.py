@@ -106,3 +106,48 @@ class ImportJob(models.Model):  # Excel 导入任务
             self.Status.IMPORT_QUEUED,
             self.Status.IMPORTING,
         )
+
+
+class Notification(models.Model):  # 站内通知
+    """One message to one user, e.g. a reminder that a monthly report is overdue.
+
+    `key` names what the message is about, e.g.
+    `training.monthlyreport:<posting>:<yyyy-mm>:overdue`: unique per user, so a reminder job
+    run twice (or re-delivered) never sends the same message twice."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("提示")
+        WARNING = "warning", _("警示")
+
+    user = models.ForeignKey(
+        "core.User",
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    key = models.CharField(_("标识"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices, default=Level.INFO)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -15,3 +15,17 @@ def import_jobs_expire_task() -> int:
     from core.import_jobs import import_jobs_expire
 
     return import_jobs_expire()
+
+
+@shared_task
+def reminders_run_task(today: str | None = None) -> dict[str, int]:
+    """Daily (beat): reminders from every registered source (`core.reminders`); `today` as
+    ISO date for a re-run of a missed day, else the local date."""
+    import datetime
+
+    from django.utils import timezone
+
+    from core.reminders import reminders_run
+
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return reminders_run(day)

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -97,6 +98,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
+# The session's user comes with its unread notification count (the navbar bell).
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ModelBackendWithUnread"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,6 +148,20 @@ QINGMIAO_TALK_CADENCES = {
 }
 QINGMIAO_TALK_LOOKBACK_DAYS = env.int("QINGMIAO_TALK_LOOKBACK_DAYS", default=365)
 
+# Mail (optional): with EMAIL_HOST set, notifications are also mailed; links in mails start
+# with QINGMIAO_SITE_URL (e.g. https://qingmiao.example.gov.cn).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qingmiao@localhost")
+QINGMIAO_SITE_URL = env.str("QINGMIAO_SITE_URL", default="")
+# Reminders (coming due) go out this many days before a deadline.
+QINGMIAO_REMINDER_DAYS_BEFORE = env.int("QINGMIAO_REMINDER_DAYS_BEFORE", default=3)
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -160,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "periods-close-due": {
         "task": "scoring.tasks.periods_close_due_task",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "reminders-run": {
+        "task": "core.tasks.reminders_run_task",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -198,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CadreCategoryEnum": "cadres.choices.CadreCategory",
+        "NotificationLevelEnum": "core.models.Notification.Level",
         "UnitKindEnum": "cadres.choices.UnitKind",
         "RuleCategoryEnum": "scoring.choices.RuleCategory",
         "EntryKindEnum": "scoring.choices.EntryKind",

@@ -23,7 +23,7 @@ def test_every_model_of_ours_is_registered_with_search(db):
     [
         "core/user", "cadres/unit", "cadres/cadre", "cadres/positionrecord",
         "cadres/rewardsanction", "cadres/programme", "cadres/eligibilityrule", "cadres/cohort",
-        "cadres/enrolment", "mentoring/mentor", "mentoring/pairing", "core/importjob",
+        "cadres/enrolment", "mentoring/mentor", "mentoring/pairing", "core/importjob", "core/notification",
         "scoring/pointrule", "scoring/pointentry", "scoring/declaration", "scoring/evaluationround",
         "scoring/evaluationassignment", "scoring/evaluationscore", "scoring/evaluationresult",
         "scoring/scoringperiod", "scoring/periodstanding", "scoring/objection", "scoring/followup",

@@ -1,0 +1,34 @@
+"""The daily reminder job (每日提醒): gathers notifications from every registered source and
+writes them through `core.notifications.notify_many`.
+
+A source is a function `(today) -> iterable of NotificationRow`, named by its dotted path in
+`SOURCES` (imported when the job runs, so core does not import the apps at load time). Each
+row's key names the thing, the period and the stage (e.g.
+`training.monthlyreport:<posting>:<yyyy-mm>:overdue`), so running the job twice a day, or
+re-delivering it, never sends a reminder twice. A source that fails is logged; the others
+still run."""
+
+import datetime
+import logging
+
+from django.utils.module_loading import import_string
+
+from core.notifications import notify_many
+
+logger = logging.getLogger(__name__)
+
+SOURCES: list[str] = [
+    "training.reminders.monthly_report_reminders",
+]
+
+
+def reminders_run(today: datetime.date, *, sources: list[str] | None = None) -> dict[str, int]:
+    """Run every source for `today`; returns how many new notifications each one made."""
+    made: dict[str, int] = {}
+    for path in SOURCES if sources is None else sources:
+        try:
+            made[path] = notify_many(import_string(path)(today))
+        except Exception:
+            logger.exception("reminder source %s failed", path)
+            made[path] = 0
+    return made
