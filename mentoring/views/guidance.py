@@ -3,17 +3,16 @@
 the detail with the cadre's response form, task follow-up and deletion by the author.
 Outside scope → 404; missing permission → 403."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import flash_form_errors, flash_service_errors, form_saved, parse_id
+from core.paging import paginate
 from core.workbooks import xlsx_bytes, xlsx_response
 from mentoring.forms_guidance import FollowUpForm, GuidanceLogForm, ResponseForm
 from mentoring.models import GuidanceTask
@@ -51,12 +50,10 @@ def guidance_list(request):
         logs = logs.filter(cadre_id=cadre_id)
     if request.GET.get("format") == "xlsx":
         return _export(logs)
-    page = Paginator(logs, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, logs)
     context = {
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "export_query": request.GET.urlencode(),
         "cadre_id": cadre_id,
         "can_add": request.user.has_perm("mentoring.add_guidancelog"),

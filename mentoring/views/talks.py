@@ -5,17 +5,16 @@ selector says `note_visible`."""
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.selectors import cadres_visible_to, serving_cadres_visible_to
 from core.forms import form_saved
+from core.paging import paginate
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
 from mentoring.exports_talks import overdue_xlsx, talks_xlsx
@@ -25,10 +24,8 @@ from mentoring.services import talks as services
 
 
 def _page(request, rows):
-    page = Paginator(rows, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "querystring": query.urlencode()}
+    page, querystring = paginate(request, rows)
+    return {"page": page, "querystring": querystring}
 
 
 @login_required

@@ -4,11 +4,9 @@ Scoping comes from `training.selectors`; outside scope → 404, missing permissi
 from functools import partial
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, form_saved
+from core.paging import paginate
 from core.workbooks import xlsx_response
 from training import selectors, services
 from training.choices import Attendance
@@ -43,13 +42,11 @@ def activity_list(request):
         activities = filters.filter(activities)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(activities_xlsx(activities), "training-activities.xlsx")
-    page = Paginator(activities, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, activities)
     context = {
         "filters": filters,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "can_add": request.user.has_perm("training.add_activity"),
     }
     return render(request, "training/activity_list.html", context)

@@ -4,11 +4,9 @@ by cohort, unit subtree or name. Outside scope → 404; missing permission → 4
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_visible_to
 from core.forms import flash_service_errors, form_saved
+from core.paging import paginate
 from core.workbooks import xlsx_response
 from training.exports_collective import collective_xlsx
 from training.forms_collective import CollectiveFilterForm, CollectiveForm, ParticipantsForm
@@ -43,13 +42,11 @@ def _filtered(request):
 @permission_required("training.view_collectiveactivity", raise_exception=True)
 def collective_list(request):
     filters, activities = _filtered(request)
-    page = Paginator(activities, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, activities)
     context = {
         "filters": filters,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "export_query": request.GET.urlencode(),
         "can_add": request.user.has_perm("training.add_collectiveactivity"),
     }

@@ -4,11 +4,9 @@ the scoring page is for the forum's judges only (membership, not a permission)."
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import serving_cadres_visible_to, units_visible_to
 from core.forms import flash_form_errors, flash_service_errors, form_saved, service_errors_to_form
+from core.paging import paginate
 from core.workbooks import xlsx_response
 from training.exports_forums import forum_list_xlsx, forum_results_xlsx
 from training.forms_forums import (
@@ -59,13 +58,11 @@ def _filtered(request):
 @permission_required("training.view_forum", raise_exception=True)
 def forum_list(request):
     filters, forums = _filtered(request)
-    page = Paginator(forums, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, forums)
     context = {
         "filters": filters,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "can_add": request.user.has_perm("training.add_forum"),
     }
     return render(request, "training/forums/forum_list.html", context)
@@ -327,8 +324,8 @@ def forum_score(request, pk: int):
 def my_scoring(request):
     """我的评分任务: the forums the user judges."""
     forums = selectors.scoring_tasks(request.user)
-    page = Paginator(forums, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "querystring": "", "now": timezone.now()}
+    page, querystring = paginate(request, forums)
+    context = {"page": page, "querystring": querystring, "now": timezone.now()}
     return render(request, "training/forums/my_scoring.html", context)
 
 

@@ -3,11 +3,9 @@
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.selectors import serving_cadres_visible_to, units_visible_to
 from core.forms import flash_service_errors, form_saved, parse_id
+from core.paging import paginate
 from core.uploads import file_download
 from core.workbooks import xlsx_response
 from training.choices import MemberRole
@@ -65,13 +64,11 @@ def _filtered_topics(request):
 @permission_required("training.view_researchtopic", raise_exception=True)
 def topic_list(request):
     filters, topics = _filtered_topics(request)
-    page = Paginator(topics, settings.QINGMIAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, querystring = paginate(request, topics)
     context = {
         "filters": filters,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring,
         "can_add": request.user.has_perm("training.add_researchtopic"),
         "may_use_defenses": selectors.may_use_defenses(request.user),
     }
@@ -330,12 +327,10 @@ def _managed_defense(request, pk: int):
 @login_required
 def defense_list(request):
     _defense_user(request)
-    page = Paginator(selectors.defense_list(request.user), settings.QINGMIAO_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, querystring = paginate(request, selectors.defense_list(request.user))
     context = {
         "page": page,
-        "querystring": "",
+        "querystring": querystring,
         "can_add": request.user.has_perm("training.add_defense"),
         "judged": set(request.user.judged_defenses.values_list("pk", flat=True)),
     }
