@@ -20,15 +20,31 @@ logger = logging.getLogger(__name__)
 SOURCES: list[str] = [
     "training.reminders.monthly_report_reminders",
 ]
+# Functions `(today) -> int` reporting overdue facts to the points service (e.g.
+# `mentoring.talk.overdue`) through `scoring.services.events_record_new`, idempotent per
+# (kind, source) where the source names the period; they run after the notifications.
+EVENT_SOURCES: list[str] = []
 
 
-def reminders_run(today: datetime.date, *, sources: list[str] | None = None) -> dict[str, int]:
-    """Run every source for `today`; returns how many new notifications each one made."""
+def reminders_run(
+    today: datetime.date,
+    *,
+    sources: list[str] | None = None,
+    event_sources: list[str] | None = None,
+) -> dict[str, int]:
+    """Run every source for `today`; returns how many new notifications (or, for an event
+    source, new facts reported) each one made."""
     made: dict[str, int] = {}
     for path in SOURCES if sources is None else sources:
         try:
             made[path] = notify_many(import_string(path)(today))
         except Exception:
             logger.exception("reminder source %s failed", path)
+            made[path] = 0
+    for path in EVENT_SOURCES if event_sources is None else event_sources:
+        try:
+            made[path] = import_string(path)(today)
+        except Exception:
+            logger.exception("event source %s failed", path)
             made[path] = 0
     return made

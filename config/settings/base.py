@@ -147,6 +147,22 @@ QINGMIAO_TALK_CADENCES = {
     "village": {"frequency": "week", "grace_days": 0, "unit_kinds": ["village", "community"]},
 }
 QINGMIAO_TALK_LOOKBACK_DAYS = env.int("QINGMIAO_TALK_LOOKBACK_DAYS", default=365)
+# Mentor duties "四个一" per pairing: a `core.cadence` frequency and the days of grace after a
+# period ends before it is overdue. Periods are calendar ones from the pairing's start through
+# its end; a duty missing here is not required.
+QINGMIAO_MENTOR_DUTIES = {
+    "article": {"frequency": "month", "grace_days": 7},
+    "research": {"frequency": "quarter", "grace_days": 15},
+    "special_guidance": {"frequency": "half_year", "grace_days": 15},
+    "seminar": {"frequency": "year", "grace_days": 31},
+}
+# Self-reports by every serving cadre: thought reports (思想汇报) yearly, monthly summaries
+# (月小结) monthly; calendar periods counted back at most QINGMIAO_TALK_LOOKBACK_DAYS days and
+# not before the cadre was entered. A kind missing here is not required.
+QINGMIAO_SELF_REPORTS = {
+    "thought": {"frequency": "year", "grace_days": 31},
+    "monthly": {"frequency": "month", "grace_days": 5},
+}
 
 # Mail (optional): with EMAIL_HOST set, notifications are also mailed; links in mails start
 # with QINGMIAO_SITE_URL (e.g. https://qingmiao.example.gov.cn).

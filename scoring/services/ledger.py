@@ -136,6 +136,33 @@ def event_record(
     return entries
 
 
+def events_record_new(*, kind: str, items, actor=None) -> int:
+    """`event_record` for many facts at once, for daily jobs reporting e.g. overdue talks:
+    `items` are (cadre_id, occurred_on, source) triples. Nothing is read beyond one query when
+    no rule scores `kind`; otherwise the sources already recorded are skipped (one query) and
+    each new one is recorded in its own transaction. Returns how many items were recorded."""
+    items = list(items)
+    if not items or not PointRule.objects.filter(event_kind=kind).exists():
+        return 0
+    keys = {source_key(source) for _, _, source in items}
+    seen = set(
+        PointEntry.objects.filter(
+            kind=EntryKind.EVENT, event_kind=kind, source__in=keys
+        ).values_list("source", flat=True)
+    )
+    recorded = 0
+    for cadre_id, occurred_on, source in items:
+        key = source_key(source)
+        if key in seen:
+            continue
+        seen.add(key)
+        if event_record(
+            kind=kind, cadre=Cadre(pk=cadre_id), occurred_on=occurred_on, source=key, actor=actor
+        ):
+            recorded += 1
+    return recorded
+
+
 def _booking_day(cadre: Cadre, occurred_on: datetime.date) -> tuple[datetime.date, str]:
     """Where an event is booked: on its day, or, when that day's period is already closed
     (e.g. attendance recorded late), today, with a note of when it happened."""
