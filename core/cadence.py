@@ -170,3 +170,41 @@ def overdue(
         p for p in schedule(rule, today=today, done=done, upcoming=0)
         if p.status == PeriodStatus.OVERDUE
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where something stands today, for boards and reminders: `status` is overdue when the
+    last period whose deadline has passed lapsed and nothing was done since (in the current
+    period); otherwise the current period's status. `period` is the period that status is
+    about; `missed` counts the lapsed periods from the anchor."""
+
+    status: str
+    period: Period
+    missed: int
+
+    @property
+    def days_overdue(self) -> int:
+        return self.period.days_overdue if self.status == PeriodStatus.OVERDUE else 0
+
+
+def standing(
+    rule: Rule, *, today: datetime.date, done: Iterable[datetime.date] = ()
+) -> Standing | None:
+    """The standing of `rule` today (None before its first period starts)."""
+    periods = [
+        p for p in schedule(rule, today=today, done=done, upcoming=0)
+        if p.status != PeriodStatus.UPCOMING
+    ]  # fmt: skip
+    if not periods:
+        return None
+    current = periods[-1]
+    lapsed = [p for p in periods if p.status == PeriodStatus.OVERDUE]
+    last_closed = next((p for p in reversed(periods) if p.deadline < today), None)
+    if (
+        current.status != PeriodStatus.DONE
+        and last_closed is not None
+        and last_closed.status == PeriodStatus.OVERDUE
+    ):
+        return Standing(PeriodStatus.OVERDUE, last_closed, len(lapsed))
+    return Standing(current.status, current, len(lapsed))

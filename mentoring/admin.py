@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from mentoring.models import GuidanceLog, GuidanceTask, Mentor, Pairing, Talk
+from mentoring.models import (
+    DutyRecord,
+    GuidanceLog,
+    GuidanceTask,
+    Mentor,
+    Pairing,
+    SelfReport,
+    Talk,
+)
 
 
 @admin.register(Mentor)
@@ -21,7 +29,7 @@ class PairingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["mentor", "cadre"]
 
 
-# Guidance logs and talks: read-only here, because their writes report points (and close 约谈
+# Guidance logs, talks, duties and self-reports: read-only here, because their writes report points (and close 约谈
 # tasks) through the services.
 @admin.register(GuidanceLog)
 class GuidanceLogAdmin(ReadOnlyAdmin):
@@ -46,3 +54,21 @@ class TalkAdmin(ReadOnlyAdmin):
     search_fields = ["cadre__name", "talker__username", "topics"]
     list_select_related = ["cadre", "talker", "follow_up"]
     date_hierarchy = "talked_on"
+
+
+@admin.register(DutyRecord)
+class DutyRecordAdmin(ReadOnlyAdmin):
+    list_display = ["pairing", "kind", "done_on", "title", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["cadre__name", "pairing__mentor__name", "title"]
+    list_select_related = ["pairing__mentor", "pairing__cadre", "created_by"]
+    date_hierarchy = "done_on"
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "kind", "period_start", "status", "reviewed_by"]
+    list_filter = ["kind", "status"]
+    search_fields = ["cadre__name", "title"]
+    list_select_related = ["cadre", "reviewed_by"]
+    date_hierarchy = "period_start"

@@ -26,7 +26,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
-from core.cadence import PeriodStatus, Rule, calendar_start, schedule
+from core.cadence import PeriodStatus, Rule, calendar_start, standing
 from mentoring.choices import TalkLevel
 from mentoring.models import Talk
 
@@ -115,23 +115,15 @@ class CadreTalks:
 
 def level_status(cadence: Cadence, days, *, today: datetime.date) -> LevelStatus:
     """The status of one cadre at one level, given the days they were talked with."""
-    rule = cadence.rule(today)
-    periods = schedule(rule, today=today, done=days, upcoming=0)
-    current = periods[-1]
-    lapsed = [p for p in periods if p.status == PeriodStatus.OVERDUE]
-    last_closed = next((p for p in reversed(periods) if p.deadline < today), None)
-    if current.status != PeriodStatus.DONE and last_closed is not None and last_closed in lapsed:
-        shown, status = last_closed, PeriodStatus.OVERDUE
-    else:
-        shown, status = current, current.status
+    now = standing(cadence.rule(today), today=today, done=days)
     return LevelStatus(
         level=cadence.level,
         label=cadence.label,
-        status=status,
-        period_start=shown.start,
-        deadline=shown.deadline,
-        days_overdue=shown.days_overdue if status == PeriodStatus.OVERDUE else 0,
-        missed=len(lapsed),
+        status=now.status,
+        period_start=now.period.start,
+        deadline=now.period.deadline,
+        days_overdue=now.days_overdue,
+        missed=now.missed,
         last_talk=max(days, default=None),
     )
 
