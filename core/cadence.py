@@ -208,3 +208,24 @@ def standing(
     ):
         return Standing(PeriodStatus.OVERDUE, last_closed, len(lapsed))
     return Standing(current.status, current, len(lapsed))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The two periods `standing` looks at when nothing was done: `lapsed`, the last period
+    whose deadline has passed (None if none has), and `current`, the last one started. Boards
+    that compute standings in SQL for many items with the same calendar periods use it:
+    overdue ⇔ the item had started by `lapsed.end` and nothing was done in either period."""
+
+    lapsed: Period | None
+    current: Period
+
+
+def standing_window(rule: Rule, *, today: datetime.date) -> Window | None:
+    periods = [
+        p for p in schedule(rule, today=today, upcoming=0) if p.status != PeriodStatus.UPCOMING
+    ]
+    if not periods:
+        return None
+    lapsed = next((p for p in reversed(periods) if p.deadline < today), None)
+    return Window(lapsed, periods[-1])
