@@ -30,15 +30,14 @@ def unit_board_xlsx(board) -> bytes:
     return xlsx_bytes(title=_("督导看板（单位）"), headers=headers, rows=rows)
 
 
-def mentor_board_xlsx(board) -> bytes:
+def mentor_board_xlsx(board, rows) -> bytes:
     headers = [_("导师"), _("导师类型"), _("单位"), _("在带人数"), _("最多带教人数"),
                _("履职逾期的结对")]  # fmt: skip
     headers += [_("履职逾期：%(duty)s") % {"duty": r.label} for r in board.duties]
     headers += [_("本季度帮带记录"), _("最近帮带")]
-    rows = (
-        [m.name, m.get_mentor_type_display(), m.unit.full_name, m.active, m.capacity, m.behind]
-        + [getattr(m, f"duty_{r.key}") for r in board.duties]
-        + [m.logs_quarter, m.last_log]
-        for m in board.mentors
-    )
-    return xlsx_bytes(title=_("督导看板（导师）"), headers=headers, rows=rows)
+    data = (
+        [r.mentor.name, r.mentor.get_mentor_type_display(), r.mentor.unit.full_name, r.active,
+         r.mentor.capacity, r.behind, *r.duties.values(), r.logs_quarter, r.last_log]
+        for r in rows
+    )  # fmt: skip
+    return xlsx_bytes(title=_("督导看板（导师）"), headers=headers, rows=data)

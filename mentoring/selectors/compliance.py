@@ -9,16 +9,19 @@ an item is overdue when it had started by the end of the lapsed period and nothi
 either (exactly `core.cadence.standing`, which the pages of each part use one item at a time).
 """
 
+# The SQL here is assembled from our own table and column names and %s placeholders only.
+# ruff: noqa: S608
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Substr
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from cadres.choices import CadreStatus
-from cadres.models import Unit
+from cadres.models import Cadre, Unit
 from cadres.selectors import cadres_visible_to, units_visible_to
 from core.cadence import Rule, Window, calendar_start, standing_window
 from mentoring.models import (
@@ -26,6 +29,7 @@ from mentoring.models import (
     DutyRecord,
     GuidanceLog,
     Mentor,
+    Pairing,
     SelfReport,
     SelfReportKind,
     SelfReportStatus,
@@ -87,53 +91,153 @@ def duty_requirements(today: datetime.date) -> list[Requirement]:
     ]  # fmt: skip
 
 
-def _periods_q(name: str, window: Window, today: datetime.date) -> Q:
-    q = Q(**{f"{name}__range": (window.current.start, today)})
-    if window.lapsed is not None:
-        q |= Q(**{f"{name}__range": (window.lapsed.start, window.lapsed.end)})
-    return q
+# --- SQL pieces: each is (sql, params). Portable (PostgreSQL and SQLite): CASE, not FILTER. ---
+
+
+def _sql(qs: QuerySet) -> tuple[str, list]:
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+def _done_table(table, owner, kind, column, reqs, today, *, exact=False, where="", where_params=()):
+    """Per owner (cadre or pairing), one `d<i>` column per requirement: 1 when something was
+    done in its lapsed or current period (`exact`: the column holds a period's first day, as
+    self-reports do). One pass over the rows inside those periods only, grouped."""
+    conds = []
+    for r in reqs:
+        lapsed, current = r.window.lapsed, r.window.current
+        if exact:
+            cond, params = f"{column} IN (%s, %s)", [lapsed.start, current.start]
+        else:
+            cond = f"({column} BETWEEN %s AND %s OR {column} BETWEEN %s AND %s)"
+            params = [lapsed.start, lapsed.end, current.start, today]
+        conds.append((f"{kind} = %s AND {cond}", [r.key, *params]))
+    columns = ", ".join(
+        f"MAX(CASE WHEN {cond} THEN 1 ELSE 0 END) AS d{i}" for i, (cond, _) in enumerate(conds)
+    )
+    inside = " OR ".join(f"({cond})" for cond, _ in conds)
+    params = [p for _, ps in conds for p in ps]
+    sql = f"SELECT {owner} AS owner_id, {columns} FROM {table} WHERE ({inside}) {where} GROUP BY {owner}"
+    return sql, [*params, *params, *where_params]
+
+
+def _sum(cond: str) -> str:
+    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
 
 
 def _day_after(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(moment)
+
+
+def _run(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _cadre_counts(cadres: QuerySet, talks, reports, key_len: int, today) -> list[dict]:
+    """Per unit key: serving cadres, unpaired, overdue per talk level and report kind."""
+    talks = [r for r in talks if r.window.lapsed]
+    reports = [r for r in reports if r.window.lapsed]
+    cadences = {c.level: c for c in talk_cadences()}
+    select, select_params, joins, join_params = [], [], [], []
+    overdue: list[tuple[str, str, list]] = []
+    for i, r in enumerate(talks):
+        cond, params = f"COALESCE(t.d{i}, 0) = 0", []
+        kinds = cadences[r.key].unit_kinds
+        if kinds:
+            cond += f" AND u.kind IN ({', '.join(['%s'] * len(kinds))})"
+            params = list(kinds)
+        overdue.append((f"talk_{r.key}", cond, params))
+    for i, r in enumerate(reports):
+        overdue.append(
+            (f"report_{r.key}", f"c.created_at < %s AND COALESCE(r.d{i}, 0) = 0",
+             [_day_after(r.window.lapsed.end)])
+        )  # fmt: skip
+    for name, cond, params in overdue:
+        select.append(f"{_sum(cond)} AS {name}")
+        select_params += params
+    if overdue:
+        select.append(f"{_sum(' OR '.join(f'({c})' for _, c, _ in overdue))} AS behind")
+        select_params += [p for _, _, params in overdue for p in params]
+    else:
+        select.append("0 AS behind")
+    if talks:
+        sql, params = _done_table(
+            Talk._meta.db_table, "cadre_id", "level", "talked_on", talks, today
+        )
+        joins.append(f"LEFT JOIN ({sql}) t ON t.owner_id = c.id")
+        join_params += params
+    if reports:
+        sql, params = _done_table(
+            SelfReport._meta.db_table, "cadre_id", "kind", "period_start", reports, today,
+            exact=True, where="AND status <> %s", where_params=[SelfReportStatus.RETURNED],
+        )  # fmt: skip
+        joins.append(f"LEFT JOIN ({sql}) r ON r.owner_id = c.id")
+        join_params += params
+    paired_sql, paired_params = _sql(
+        current_pairings(on=today).order_by().values("cadre_id").distinct()
     )
+    scope_sql, scope_params = _sql(cadres.order_by().values("pk"))
+    sql = f"""
+        SELECT SUBSTR(u.path, 1, %s) AS key, COUNT(*) AS n,
+               {_sum("pp.cadre_id IS NULL")} AS unpaired, {", ".join(select)}
+        FROM {Cadre._meta.db_table} c
+        JOIN {Unit._meta.db_table} u ON u.id = c.unit_id
+        {" ".join(joins)}
+        LEFT JOIN ({paired_sql}) pp ON pp.cadre_id = c.id
+        WHERE c.id IN ({scope_sql})
+        GROUP BY SUBSTR(u.path, 1, %s)
+    """
+    params = [key_len, *select_params, *join_params, *paired_params, *scope_params, key_len]
+    rows = _run(sql, params)
+    for row in rows:
+        for r in talks:
+            row.setdefault(f"talk_{r.key}", 0)
+        for r in reports:
+            row.setdefault(f"report_{r.key}", 0)
+    return rows
 
 
-def talk_overdue_q(req: Requirement, today: datetime.date) -> Q:
-    """Cadres (rows of Cadre) whose talk at `req.key` is overdue."""
-    if req.window.lapsed is None:
-        return Q(pk__in=[])
-    cadence = next(c for c in talk_cadences() if c.level == req.key)
-    held = Talk.objects.filter(
-        _periods_q("talked_on", req.window, today), cadre=OuterRef("pk"), level=req.key
-    )
-    q = ~Exists(held)
-    if cadence.unit_kinds:
-        q &= Q(unit__kind__in=cadence.unit_kinds)
-    return q
-
-
-def self_report_overdue_q(req: Requirement, today: datetime.date) -> Q:
-    """Cadres whose self-report of kind `req.key` is overdue: entered by the end of the lapsed
-    period, and no report (other than a returned one) for it or the current period."""
-    if req.window.lapsed is None:
-        return Q(pk__in=[])
-    periods = [req.window.lapsed.start, req.window.current.start]
-    filed = SelfReport.objects.filter(
-        cadre=OuterRef("pk"), kind=req.key, period_start__in=periods
-    ).exclude(status=SelfReportStatus.RETURNED)
-    return Q(created_at__lt=_day_after(req.window.lapsed.end)) & ~Exists(filed)
-
-
-def duty_overdue_q(req: Requirement, today: datetime.date) -> Q:
-    """Pairings whose duty `req.key` is overdue."""
-    if req.window.lapsed is None:
-        return Q(pk__in=[])
-    done = DutyRecord.objects.filter(
-        _periods_q("done_on", req.window, today), pairing=OuterRef("pk"), kind=req.key
-    )
-    return Q(start_date__lte=req.window.lapsed.end) & ~Exists(done)
+def _pairing_counts(pairings: QuerySet, duties, group: str, key_len: int | None, today):
+    """Per group (a unit key, or the mentor): current pairings, overdue per duty, any overdue."""
+    duties = [r for r in duties if r.window.lapsed]
+    select, select_params, conds = [], [], []
+    for i, r in enumerate(duties):
+        cond = f"p.start_date <= %s AND COALESCE(d.d{i}, 0) = 0"
+        conds.append((cond, [r.window.lapsed.end]))
+        select.append(f"{_sum(cond)} AS duty_{r.key}")
+        select_params.append(r.window.lapsed.end)
+    if conds:
+        select.append(f"{_sum(' OR '.join(f'({c})' for c, _ in conds))} AS behind")
+        select_params += [p for _, params in conds for p in params]
+    else:
+        select.append("0 AS behind")
+    join, join_params = "", []
+    if duties:
+        sql, join_params = _done_table(
+            DutyRecord._meta.db_table, "pairing_id", "kind", "done_on", duties, today
+        )
+        join = f"LEFT JOIN ({sql}) d ON d.owner_id = p.id"
+    scope_sql, scope_params = _sql(pairings.order_by().values("pk"))
+    key = "SUBSTR(u.path, 1, %s)" if group == "unit" else "p.mentor_id"
+    key_params = [key_len] if group == "unit" else []
+    sql = f"""
+        SELECT {key} AS key, COUNT(*) AS n, {", ".join(select)}
+        FROM {Pairing._meta.db_table} p
+        JOIN {Cadre._meta.db_table} c ON c.id = p.cadre_id
+        JOIN {Unit._meta.db_table} u ON u.id = c.unit_id
+        {join}
+        WHERE p.id IN ({scope_sql})
+        GROUP BY {key}
+    """
+    rows = _run(sql, [*key_params, *select_params, *join_params, *scope_params, *key_params])
+    for row in rows:
+        for r in duties:
+            row.setdefault(f"duty_{r.key}", 0)
+    return rows
 
 
 # --- per unit ---------------------------------------------------------------------------------
@@ -174,10 +278,6 @@ class UnitBoard:
     total: UnitRow
 
 
-def _group_key(prefix: str, depth_len: int):
-    return Substr(f"{prefix}path", 1, depth_len)
-
-
 def unit_board(user, *, unit: Unit | None = None, today: datetime.date | None = None) -> UnitBoard:
     """Rows for the units one level below `unit` (or the top units of the user's scope), each
     counting its whole subtree. Four queries: the cadres, the pairings, the units named by the
@@ -196,48 +296,18 @@ def unit_board(user, *, unit: Unit | None = None, today: datetime.date | None = 
         key_len = len(unit.path) + Unit.steplen
     else:
         key_len = Unit.steplen
-    flags = {f"talk_{r.key}": talk_overdue_q(r, today) for r in talks}
-    flags |= {f"report_{r.key}": self_report_overdue_q(r, today) for r in reports}
-    behind = Q(pk__in=[])
-    for q in flags.values():
-        behind |= q
-    aggregates = {name: Count("pk", filter=q) for name, q in flags.items()}
-    active_pairing = current_pairings(on=today).filter(cadre=OuterRef("pk"))
-    cadre_rows = (
-        cadres.order_by()
-        .annotate(key=_group_key("unit__", key_len))
-        .values("key")
-        .annotate(
-            n=Count("pk"),
-            unpaired=Count("pk", filter=~Q(Exists(active_pairing))),
-            behind=Count("pk", filter=behind),
-            **aggregates,
-        )
-    )
-    duty_flags = {f"duty_{r.key}": duty_overdue_q(r, today) for r in duties}
-    duty_behind = Q(pk__in=[])
-    for q in duty_flags.values():
-        duty_behind |= q
-    pairing_rows = (
-        pairings.order_by()
-        .annotate(key=_group_key("cadre__unit__", key_len))
-        .values("key")
-        .annotate(
-            n=Count("pk"),
-            behind=Count("pk", filter=duty_behind),
-            **{name: Count("pk", filter=q) for name, q in duty_flags.items()},
-        )
-    )
+    cadre_rows = _cadre_counts(cadres, talks, reports, key_len, today)
+    pairing_rows = _pairing_counts(pairings, duties, "unit", key_len, today)
     rows: dict[str, UnitRow] = {}
     for r in cadre_rows:
         row = rows.setdefault(r["key"], UnitRow(None, r["key"]))
         row.cadres, row.unpaired, row.behind = r["n"], r["unpaired"], r["behind"]
-        row.talks = {t.key: r[f"talk_{t.key}"] for t in talks}
-        row.self_reports = {t.key: r[f"report_{t.key}"] for t in reports}
+        row.talks = {t.key: r.get(f"talk_{t.key}", 0) for t in talks}
+        row.self_reports = {t.key: r.get(f"report_{t.key}", 0) for t in reports}
     for r in pairing_rows:
         row = rows.setdefault(r["key"], UnitRow(None, r["key"]))
         row.pairings, row.pairings_behind = r["n"], r["behind"]
-        row.duties = {t.key: r[f"duty_{t.key}"] for t in duties}
+        row.duties = {t.key: r.get(f"duty_{t.key}", 0) for t in duties}
     units = {u.path: u for u in Unit.objects.filter(path__in=list(rows))}
     result = []
     for path, row in rows.items():
@@ -272,57 +342,63 @@ def board_units(user) -> QuerySet[Unit]:
 
 
 @dataclass(frozen=True)
+class MentorRow:
+    mentor_id: int
+    active: int = 0
+    behind: int = 0
+    duties: dict[str, int] = field(default_factory=dict)
+    logs_quarter: int = 0
+    last_log: datetime.date | None = None
+    mentor: Mentor | None = None  # loaded for the rows shown (`mentor_rows_load`)
+
+
+@dataclass(frozen=True)
 class MentorBoard:
     duties: list[Requirement]
     quarter_start: datetime.date
-    mentors: QuerySet[Mentor]  # annotated; paginate it
-
-
-def _count(qs: QuerySet) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            qs.order_by().values("mentor_id").annotate(c=Count("pk")).values("c"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    rows: list[MentorRow]  # most pairings behind first
 
 
 def mentor_board(
     user, *, unit: Unit | None = None, today: datetime.date | None = None
 ) -> MentorBoard:
-    """Mentors in scope (active ones) with their current pairings, capacity, overdue duties per
-    kind, guidance logged this quarter and the last one: one query (two when paginated)."""
+    """Active mentors in scope with their current pairings, overdue duties per kind, guidance
+    logged this quarter and the last one. Three queries whatever the number of mentors; load
+    the mentors of the rows shown with `mentor_rows_load` (one more)."""
     today = today or timezone.localdate()
     duties = duty_requirements(today)
     quarter_start = calendar_start("quarter", today)
     mentors = mentors_visible_to(user).filter(is_active=True)
     if unit is not None:
         mentors = mentors.filter(unit__path__startswith=unit.path)
-    mine = current_pairings(on=today).filter(mentor=OuterRef("pk"))
-    annotations = {"active": _count(mine)}
-    for r in duties:
-        annotations[f"duty_{r.key}"] = _count(mine.filter(duty_overdue_q(r, today)))
-    duty_any = Q(pk__in=[])
-    for r in duties:
-        duty_any |= duty_overdue_q(r, today)
-    annotations["behind"] = _count(mine.filter(duty_any))
-    logs = GuidanceLog.objects.filter(pairing__mentor=OuterRef("pk"))
-    annotations["logs_quarter"] = Coalesce(
-        Subquery(
-            logs.filter(date__gte=quarter_start, date__lte=today)
-            .order_by()
-            .values("pairing__mentor")
-            .annotate(c=Count("pk"))
-            .values("c"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-    annotations["last_log"] = Subquery(
-        logs.order_by().values("pairing__mentor").annotate(d=Max("date")).values("d")
-    )
-    mentors = mentors.annotate(**annotations).order_by(
-        F("behind").desc(), "unit__path", "name", "pk"
-    )
-    return MentorBoard(duties, quarter_start, mentors)
+    order = list(mentors.order_by("unit__path", "name", "pk").values_list("pk", flat=True))
+    pairings = current_pairings(on=today).filter(mentor__in=mentors.values("pk"))
+    counts = {r["key"]: r for r in _pairing_counts(pairings, duties, "mentor", None, today)}
+    logs = {
+        r["pairing__mentor"]: r
+        for r in GuidanceLog.objects.filter(pairing__mentor__in=mentors.values("pk"))
+        .order_by()
+        .values("pairing__mentor")
+        .annotate(
+            quarter=Count("pk", filter=Q(date__gte=quarter_start, date__lte=today)),
+            last=Max("date"),
+        )
+    }
+    rows = []
+    for pk in order:
+        c, g = counts.get(pk, {}), logs.get(pk, {})
+        rows.append(
+            MentorRow(
+                pk, c.get("n", 0), c.get("behind", 0),
+                {r.key: c.get(f"duty_{r.key}", 0) for r in duties},
+                g.get("quarter", 0), g.get("last"),
+            )
+        )  # fmt: skip
+    rows.sort(key=lambda r: -r.behind)  # stable: unit and name order among equals
+    return MentorBoard(duties, quarter_start, rows)
+
+
+def mentor_rows_load(rows: list[MentorRow]) -> list[MentorRow]:
+    """The rows with their mentors (and units), in one query."""
+    mentors = Mentor.objects.select_related("unit").in_bulk([r.mentor_id for r in rows])
+    return [dataclasses.replace(r, mentor=mentors[r.mentor_id]) for r in rows]

@@ -44,10 +44,10 @@ def compliance_board(request):
     if request.GET.get("view") == "mentors":
         board = selectors.mentor_board(request.user, unit=unit, today=today)
         if request.GET.get("format") == "xlsx":
-            return xlsx_response(mentor_board_xlsx(board), f"mentor-compliance-{stamp}.xlsx")
-        page, querystring = paginate(request, board.mentors)
-        for mentor in page.object_list:
-            mentor.duty_counts = [(r, getattr(mentor, f"duty_{r.key}")) for r in board.duties]
+            rows = selectors.mentor_rows_load(board.rows)
+            return xlsx_response(mentor_board_xlsx(board, rows), f"mentor-compliance-{stamp}.xlsx")
+        page, querystring = paginate(request, board.rows)
+        page.object_list = selectors.mentor_rows_load(page.object_list)
         context |= {"board": board, "page": page, "querystring": querystring}
         return render(request, "mentoring/compliance/mentors.html", context)
     board = selectors.unit_board(request.user, unit=unit, today=today)

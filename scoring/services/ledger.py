@@ -77,7 +77,11 @@ def _capped(
     """Points after the rule's cap for the period containing `day`, and why, if capped."""
     if not rule.cap_period:
         return points, ""
-    used = _rule_sum_in_period(cadre, rule, day)
+    return _cap(rule, points, _rule_sum_in_period(cadre, rule, day))
+
+
+def _cap(rule: PointRule, points: Decimal, used: Decimal) -> tuple[Decimal, str]:
+    """`points` within what is left of the rule's cap after `used` in the period."""
     if points >= 0:
         allowed = max(ZERO, min(points, rule.cap_points - used))
     else:  # a deduction rule: the cap bounds how much can be taken in the period
@@ -136,31 +140,88 @@ def event_record(
     return entries
 
 
+@transaction.atomic
 def events_record_new(*, kind: str, items, actor=None) -> int:
     """`event_record` for many facts at once, for daily jobs reporting e.g. overdue talks:
-    `items` are (cadre_id, occurred_on, source) triples. Nothing is read beyond one query when
-    no rule scores `kind`; otherwise the sources already recorded are skipped (one query) and
-    each new one is recorded in its own transaction. Returns how many items were recorded."""
+    `items` are (cadre_id, occurred_on, source) triples. The same rules, caps, closed-period
+    bookings and idempotence per (kind, source) as one call per item, in a bounded number of
+    queries: the rules, the sources already recorded, the cadres (locked, as `event_record`
+    locks one), the closed periods per distinct day, the points already used under capped
+    rules, and one bulk insert. Returns how many items were recorded (scored by a rule)."""
+    rules = list(PointRule.objects.filter(event_kind=kind, needs_approval=False).order_by("code"))
     items = list(items)
-    if not items or not PointRule.objects.filter(event_kind=kind).exists():
+    if not items or not rules:
         return 0
-    keys = {source_key(source) for _, _, source in items}
-    seen = set(
+    pending: dict[str, tuple[int, datetime.date]] = {}
+    for cadre_id, occurred_on, source in items:
+        pending.setdefault(source_key(source), (cadre_id, occurred_on))
+    recorded = set(
         PointEntry.objects.filter(
-            kind=EntryKind.EVENT, event_kind=kind, source__in=keys
+            kind=EntryKind.EVENT, event_kind=kind, source__in=list(pending)
         ).values_list("source", flat=True)
     )
-    recorded = 0
-    for cadre_id, occurred_on, source in items:
-        key = source_key(source)
-        if key in seen:
-            continue
-        seen.add(key)
-        if event_record(
-            kind=kind, cadre=Cadre(pk=cadre_id), occurred_on=occurred_on, source=key, actor=actor
-        ):
-            recorded += 1
-    return recorded
+    new = [(key, *pending[key]) for key in pending if key not in recorded]
+    if not new:
+        return 0
+    cadre_ids = sorted({cadre_id for _, cadre_id, _ in new})
+    list(Cadre.objects.select_for_update().filter(pk__in=cadre_ids).order_by("pk").values("pk"))
+    paths = dict(Cadre.objects.filter(pk__in=cadre_ids).values_list("pk", "unit__path"))
+    bookings = {day: late_booking(day) for day in {day for _, _, day in new}}
+    booked = [(key, cadre_id, day, *bookings[day](paths[cadre_id])) for key, cadre_id, day in new]
+    used = _used_under_caps([r for r in rules if r.cap_period], booked)
+    entries, scored = [], 0
+    for key, cadre_id, day, booked_on, late_note in sorted(booked, key=lambda b: (b[3], b[0])):
+        valid = [
+            r for r in rules
+            if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
+        ]  # fmt: skip
+        for rule in valid:
+            points, note = rule.points, ""
+            if rule.cap_period:
+                bucket = (cadre_id, rule.pk, period_bounds(rule.cap_period, booked_on))
+                points, note = _cap(rule, points, used.get(bucket, ZERO))
+                used[bucket] = used.get(bucket, ZERO) + points
+            entries.append(
+                PointEntry(
+                    cadre_id=cadre_id, points=points, kind=EntryKind.EVENT, rule=rule,
+                    event_kind=kind, source=key, occurred_on=booked_on,
+                    reason="；".join(filter(None, [note or rule.name, late_note])), author=actor,
+                )
+            )  # fmt: skip
+        scored += bool(valid)
+    PointEntry.objects.bulk_create(entries, batch_size=2_000)
+    return scored
+
+
+def _used_under_caps(rules: list[PointRule], booked) -> dict:
+    """Points already booked per (cadre, capped rule, cap period) for the periods the new
+    bookings fall in: one query."""
+    if not rules or not booked:
+        return {}
+    days = [b[3] for b in booked]
+    starts, ends = [], []
+    for rule in rules:
+        starts.append(period_bounds(rule.cap_period, min(days))[0])
+        ends.append(period_bounds(rule.cap_period, max(days))[1])
+    used: dict = {}
+    rows = (
+        PointEntry.objects.filter(
+            rule__in=rules, cadre__in={b[1] for b in booked},
+            occurred_on__range=(min(starts), max(ends)),
+        )
+        .values("cadre_id", "rule_id", "occurred_on")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )  # fmt: skip
+    caps = {rule.pk: rule.cap_period for rule in rules}
+    for row in rows:
+        bucket = (
+            row["cadre_id"],
+            row["rule_id"],
+            period_bounds(caps[row["rule_id"]], row["occurred_on"]),
+        )
+        used[bucket] = used.get(bucket, ZERO) + row["total"]
+    return used
 
 
 def _booking_day(cadre: Cadre, occurred_on: datetime.date) -> tuple[datetime.date, str]:
