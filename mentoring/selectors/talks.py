@@ -170,12 +170,18 @@ class OverdueRow:
     status: LevelStatus
 
 
-def overdue_talks(user, *, today: datetime.date) -> list[OverdueRow]:
-    """Serving cadres in scope with a required talk overdue, longest overdue first."""
+def overdue_talks(
+    user, *, today: datetime.date, unit=None, level: str | None = None
+) -> list[OverdueRow]:
+    """Serving cadres in scope with a required talk overdue, longest overdue first; only those
+    in `unit`'s subtree and at `level` when given."""
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE).order_by("name_pinyin")
+    if unit is not None:
+        cadres = cadres.filter(unit.subtree_q("unit__"))
     rows = [
         OverdueRow(entry.cadre, status)
         for entry in talk_compliance(cadres, today=today)
         for status in entry.overdue
+        if level is None or status.level == level
     ]
     return sorted(rows, key=lambda r: (-r.status.days_overdue, r.cadre.name_pinyin, r.status.level))
