@@ -149,3 +149,26 @@ def test_query_count_is_bounded(world, staffs, django_assert_max_num_queries):
         assert len(rows) == 3
         with django_assert_max_num_queries(4):  # no rule scores the kind: nothing recorded
             talk_overdue_events(APR_15)
+
+
+@pytest.mark.parametrize("today", [datetime.date(2025, 4, 15), datetime.date(2025, 3, 31),
+                                   datetime.date(2025, 4, 1), datetime.date(2024, 12, 29)])  # fmt: skip
+def test_shared_schedule_agrees_with_the_standing_of_each_cadre(today):
+    """`talk_compliance` computes each level's periods once for all cadres: the result is the
+    same as `core.cadence.standing` per cadre (`level_status`), for any talk days."""
+    import random
+
+    from mentoring.selectors.talks import _Skeleton, level_status, talk_cadences
+
+    rng = random.Random(today.toordinal())
+    with override_settings(QINGMIAO_TALK_CADENCES={
+        "org": {"frequency": "half_year", "grace_days": 0},
+        "town": {"frequency": "quarter", "grace_days": 10},
+        "village": {"frequency": "week", "grace_days": 2},
+    }):  # fmt: skip
+        for cadence in talk_cadences():
+            skeleton = _Skeleton(cadence, today)
+            for _ in range(300):
+                days = [today - datetime.timedelta(days=rng.randint(0, 420))
+                        for _ in range(rng.randint(0, 4))]  # fmt: skip
+                assert skeleton.status(days) == level_status(cadence, days, today=today)
