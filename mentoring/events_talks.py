@@ -3,7 +3,7 @@
 | kind | reported when | source |
 |---|---|---|
 | `mentoring.talk.recorded` | a talk with a cadre is recorded (any level) | `mentoring.talk:<id>#<version>` |
-| `mentoring.talk.overdue` | a required talk's period has lapsed without a talk (reported by the daily compliance job, once per cadre, level and period) | `mentoring.talk.overdue:<cadre id>:<level>:<period start>` |
+| `mentoring.talk.overdue` | a required talk's period has lapsed without a talk (reported by the daily job, `mentoring.reminders_talks.talk_overdue_events`, once per cadre, level and lapsed period) | `mentoring.talk.overdue:<cadre id>:<level>:<period start>` |
 
 Correcting a talk's date withdraws the points of the earlier date and reports the talk again
 under the next version; other corrections leave the points alone. The required cadences per

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
+from core.records import record_language
 from mentoring.choices import MentorType, PairingRole, PairingStatus
 from mentoring.models import Mentor, Pairing
 
@@ -71,6 +73,8 @@ def pairing_create(
     no second active pairing of the same mentor and cadre; the mentor's active pairings stay
     within their capacity (the mentor row is locked, so concurrent pairings cannot overshoot)."""
     locked = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    # Pairings past their end date free their place before capacity and duplicates are checked.
+    _end_expired(Pairing.objects.filter(mentor=locked), timezone.localdate())
     start_date = start_date or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not locked.is_active:
@@ -223,3 +227,35 @@ def pairings_apply_2plus1(
     if errors:
         raise ValidationError(errors)  # leaving the atomic block undoes those created above
     return created
+
+
+def expired_reason() -> str:
+    with record_language():
+        return _("到期结束")
+
+
+def _end_expired(pairings, today: datetime.date) -> int:
+    expired = list(
+        pairings.select_for_update().filter(status=PairingStatus.ACTIVE, end_date__lt=today)
+    )
+    if not expired:
+        return 0
+    reason, now = expired_reason(), timezone.now()
+    for pairing in expired:
+        pairing.status = PairingStatus.ENDED
+        pairing.end_reason = reason
+        pairing.updated_at = now
+    bulk_update_with_history(
+        expired, Pairing, ["status", "end_reason", "updated_at"], batch_size=1000
+    )
+    return len(expired)
+
+
+@transaction.atomic
+def pairings_end_expired(today: datetime.date | None = None) -> int:
+    """Daily upkeep (a `core.reminders.EVENT_SOURCES` entry): end the active pairings whose end
+    date (set in advance) has passed, with the reason "到期结束" and a history row each (no
+    acting user: the system did it). Their mentors' places free up and the mentors no longer
+    see the cadres. Idempotent; returns how many were ended. Three queries whatever the count
+    (the locked rows, the update, the history rows), batched by 1000."""
+    return _end_expired(Pairing.objects.all(), today or timezone.localdate())

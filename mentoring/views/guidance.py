@@ -5,7 +5,7 @@ Outside scope → 404; missing permission → 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,6 +84,42 @@ def guidance_create(request, pairing_pk: int):
     return render(request, "mentoring/guidance/form.html", {"form": form, "pairing": pairing})
 
 
+def may_edit(log, user) -> bool:
+    """The rule of `services.guidance_log_update`: the pairing's (active) mentor — the log's
+    author — while the pairing is current."""
+    return services.is_pairing_mentor(log.pairing, user) and services.pairing_is_current(
+        log.pairing
+    )
+
+
+@login_required
+@permission_required("mentoring.change_guidancelog", raise_exception=True)
+def guidance_edit(request, pk: int):
+    """Correct a log (date, method, focus, content) and add tasks: the same form as recording
+    one; the service's refusals show beside the fields. Others in scope get 403."""
+    log = get_object_or_404(
+        selectors.guidance_logs_visible_to(request.user).select_related(
+            "cadre", "pairing__mentor", "pairing__cadre"
+        ),
+        pk=pk,
+    )
+    if not may_edit(log, request.user):
+        raise PermissionDenied
+    initial = {
+        "date": log.date, "method": log.method, "focus": log.focus_list, "content": log.content,
+    }  # fmt: skip
+    form = GuidanceLogForm(request.POST or None, initial=initial)
+
+    def save(**fields):
+        return services.guidance_log_update(log=log, actor=request.user, **fields)
+
+    if form_saved(request, form, save) is not None:
+        messages.success(request, _("帮带记录已保存。"))
+        return redirect("guidance_detail", pk=log.pk)
+    context = {"form": form, "pairing": log.pairing, "log": log}
+    return render(request, "mentoring/guidance/form.html", context)
+
+
 def _list_url():
     from django.urls import reverse
 
@@ -98,6 +134,8 @@ def guidance_detail(request, pk: int):
     context = {
         "log": log,
         "is_mentor": is_mentor and services.pairing_is_current(log.pairing),
+        "may_edit": request.user.has_perm("mentoring.change_guidancelog")
+        and may_edit(log, request.user),
         "is_cadre": log.cadre.user_id is not None and log.cadre.user_id == request.user.pk,
         "may_delete": log.created_by_id == request.user.pk
         and timezone.now() - log.created_at <= services.DELETE_WITHIN,

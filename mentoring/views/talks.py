@@ -3,6 +3,7 @@ their cadence status (and export), and the staff's list of overdue talks (and ex
 Outside scope → 404; missing permission → 403. The confidential note shows only where the
 selector says `note_visible`."""
 
+from collections import Counter
 from functools import partial
 
 from django.contrib import messages
@@ -12,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.selectors import cadres_visible_to, serving_cadres_visible_to
-from core.forms import form_saved
+from cadres.selectors import cadres_visible_to, serving_cadres_visible_to, units_visible_to
+from core.forms import form_saved, parse_id
 from core.paging import paginate
 from core.roles import Role, has_role
 from core.workbooks import xlsx_response
@@ -98,12 +99,31 @@ def cadre_talks(request, cadre: int):
 
 @login_required
 def overdue_talks(request):
-    """Staff: serving cadres in their scope with a required talk overdue."""
+    """Staff: serving cadres in their scope with a required talk overdue, optionally of one
+    unit's subtree and one level; at the top, how many are overdue at each level (within the
+    unit filter). An unknown unit or level is ignored, a unit outside scope too."""
     if not has_role(request.user, Role.ADMIN, Role.STAFF):
         raise PermissionDenied
-    rows = selectors.overdue_talks(request.user, today=timezone.localdate())
+    units = units_visible_to(request.user)
+    unit_id = parse_id(request.GET.get("unit"))
+    unit = units.filter(pk=unit_id).first() if unit_id is not None else None
+    cadences = selectors.talk_cadences()
+    level = request.GET.get("level")
+    if level not in {c.level for c in cadences}:
+        level = None
+    today = timezone.localdate()
+    rows = selectors.overdue_talks(request.user, today=today, unit=unit)
+    counts = Counter(r.status.level for r in rows)
+    if level is not None:
+        rows = [r for r in rows if r.status.level == level]
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            overdue_xlsx(rows), f"overdue-talks-{timezone.localdate():%Y%m%d}.xlsx"
-        )
-    return render(request, "mentoring/talks/overdue.html", _page(request, rows))
+        return xlsx_response(overdue_xlsx(rows), f"overdue-talks-{today:%Y%m%d}.xlsx")
+    context = {
+        **_page(request, rows),
+        "export_query": request.GET.urlencode(),
+        "units": units.order_by("path"),
+        "unit": unit,
+        "level": level,
+        "levels": [(c.level, c.label, counts.get(c.level, 0)) for c in cadences],
+    }
+    return render(request, "mentoring/talks/overdue.html", context)

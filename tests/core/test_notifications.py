@@ -27,6 +27,14 @@ APR_3 = datetime.date(2025, 4, 3)  # Jan filed; Feb overdue; Mar due on 5 Apr (c
 APR_10 = datetime.date(2025, 4, 10)  # Mar overdue too
 
 
+@pytest.fixture(autouse=True)
+def only_the_monthly_reports(monkeypatch):
+    """These tests count every notification and query of the job: run only the monthly
+    report source, whatever other parts register (their own tests cover them)."""
+    monkeypatch.setattr("core.reminders.SOURCES", [SOURCE])
+    monkeypatch.setattr("core.reminders.EVENT_SOURCES", [])
+
+
 @pytest.fixture
 def posting(world, settings):
     settings.QINGMIAO_MONTHLY_REPORT_GRACE_DAYS = 5
