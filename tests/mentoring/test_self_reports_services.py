@@ -139,14 +139,14 @@ def test_standings_skip_cadres_not_serving(world, me):
 def test_submit_refuses_what_it_must(world, me, settings):
     today = D(2026, 3, 31)
     cases = [
-        (dict(kind="monthly", start=D(2026, 3, 15)), {"period_start": ["月小结的所属期间须为某月1日。"]}),
-        (dict(kind="thought", start=D(2026, 3, 1)), {"period_start": ["思想汇报的所属期间须为某年1月1日。"]}),
-        (dict(kind="thought", start=D(2027, 1, 1)), {"period_start": ["2027年度尚未开始，不能提前提交思想汇报。"]}),
-        (dict(kind="weekly", start=D(2026, 3, 1)), {"kind": ["该类报告无须提交。"]}),
-        (dict(kind="monthly", start=D(2026, 3, 1), title=" "), {"title": ["请填写标题。"]}),
-        (dict(kind="monthly", start=D(2026, 3, 1), content=""), {"content": ["请填写正文。"]}),
-        (dict(kind="monthly", start=D(2026, 3, 1),
-              attachment=SimpleUploadedFile("a.pdf", b"not a pdf")),
+        ({"kind": "monthly", "start": D(2026, 3, 15)}, {"period_start": ["月小结的所属期间须为某月1日。"]}),
+        ({"kind": "thought", "start": D(2026, 3, 1)}, {"period_start": ["思想汇报的所属期间须为某年1月1日。"]}),
+        ({"kind": "thought", "start": D(2027, 1, 1)}, {"period_start": ["2027年度尚未开始，不能提前提交思想汇报。"]}),
+        ({"kind": "weekly", "start": D(2026, 3, 1)}, {"kind": ["该类报告无须提交。"]}),
+        ({"kind": "monthly", "start": D(2026, 3, 1), "title": " "}, {"title": ["请填写标题。"]}),
+        ({"kind": "monthly", "start": D(2026, 3, 1), "content": ""}, {"content": ["请填写正文。"]}),
+        ({"kind": "monthly", "start": D(2026, 3, 1),
+              "attachment": SimpleUploadedFile("a.pdf", b"not a pdf")},
          {"attachment": ["文件须为PDF、Word (.docx)、JPEG、PNG格式。"]}),
     ]  # fmt: skip
     for args, expected in cases:
