@@ -70,34 +70,39 @@ def _standings(today: datetime.date, *, with_account: bool):
 
 def self_report_reminders(today: datetime.date) -> Iterator[NotificationRow]:
     before = datetime.timedelta(days=settings.QINGMIAO_REMINDER_DAYS_BEFORE)
+    texts: dict[tuple, tuple[str, str, str]] = {}  # the same for every cadre: made once
+
+    def text(kind: str, period, stage: str) -> tuple[str, str, str]:
+        if (kind, period.start, stage) not in texts:
+            what = {"period": period_label(kind, period.start),
+                    "kind": SelfReportKind(kind).label,
+                    "deadline": f"{period.deadline:%Y-%m-%d}", "days": period.days_overdue}  # fmt: skip
+            if stage == "due":
+                title = _("%(period)s%(kind)s即将到期") % what
+                body = _("请于%(deadline)s前提交%(period)s%(kind)s。") % what
+            else:
+                title = _("%(period)s%(kind)s已逾期") % what
+                body = (
+                    _("%(period)s%(kind)s已逾期%(days)s天（截止%(deadline)s），请尽快提交。") % what
+                )
+            texts[kind, period.start, stage] = (title, body, _submit_url(kind, period.start))
+        return texts[kind, period.start, stage]
+
     for cadre, kind, now in _standings(today, with_account=True):
-        label = SelfReportKind(kind).label
         for period in now.periods:
             if period.status != PeriodStatus.DUE or period.deadline - today > before:
                 continue
-            what = {"period": period_label(kind, period.start), "kind": label,
-                    "deadline": f"{period.deadline:%Y-%m-%d}"}  # fmt: skip
+            title, body, url = text(kind, period, "due")
             yield NotificationRow(
-                user_id=cadre.user_id,
-                key=_key(cadre.pk, kind, period.start, "due"),
-                title=_("%(period)s%(kind)s即将到期") % what,
-                body=_("请于%(deadline)s前提交%(period)s%(kind)s。") % what,
-                url=_submit_url(kind, period.start),
-                level=Notification.Level.INFO,
-            )
+                user_id=cadre.user_id, key=_key(cadre.pk, kind, period.start, "due"),
+                title=title, body=body, url=url, level=Notification.Level.INFO,
+            )  # fmt: skip
         if now.status == PeriodStatus.OVERDUE:
-            period = now.period
-            what = {"period": period_label(kind, period.start), "kind": label,
-                    "deadline": f"{period.deadline:%Y-%m-%d}", "days": period.days_overdue}  # fmt: skip
+            title, body, url = text(kind, now.period, "overdue")
             yield NotificationRow(
-                user_id=cadre.user_id,
-                key=_key(cadre.pk, kind, period.start, "overdue"),
-                title=_("%(period)s%(kind)s已逾期") % what,
-                body=_("%(period)s%(kind)s已逾期%(days)s天（截止%(deadline)s），请尽快提交。")
-                % what,
-                url=_submit_url(kind, period.start),
-                level=Notification.Level.WARNING,
-            )
+                user_id=cadre.user_id, key=_key(cadre.pk, kind, now.period.start, "overdue"),
+                title=title, body=body, url=url, level=Notification.Level.WARNING,
+            )  # fmt: skip
 
 
 def self_report_overdue_events(today: datetime.date) -> int:

@@ -13,7 +13,10 @@ is `core.cadence.standing`: overdue when the last lapsed period had no report an
 filed since; otherwise the current period's status.
 """
 
+import bisect
+import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from django.utils import timezone
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
-from core.cadence import Period, PeriodStatus, Rule, calendar_start, schedule, standing
+from core.cadence import Period, PeriodStatus, Rule, calendar_start, schedule
 from core.roles import Role, has_role
 from mentoring.models import SelfReport, SelfReportKind, SelfReportStatus
 from mentoring.selectors.pool import mentee_ids_of_user
@@ -60,7 +63,12 @@ def self_report_rule(cadre: Cadre, kind: str, today: datetime.date) -> Rule:
     frequency = config["frequency"]
     since = today - datetime.timedelta(days=settings.QINGMIAO_TALK_LOOKBACK_DAYS)
     anchor = calendar_start(frequency, max(since, entered_on(cadre)))
-    return Rule(frequency, anchor, None, int(config.get("grace_days", 0)))
+    return _rule(frequency, anchor, int(config.get("grace_days", 0)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule(frequency: str, anchor: datetime.date, grace_days: int) -> Rule:
+    return Rule(frequency, anchor, None, grace_days)
 
 
 # --- scoping ---------------------------------------------------------------------------------
@@ -175,16 +183,52 @@ def filed_periods(cadre_ids, kinds, since: datetime.date) -> dict[tuple[int, str
     return done
 
 
-def kind_standing(cadre: Cadre, kind: str, done, *, today: datetime.date) -> KindStanding | None:
-    rule = self_report_rule(cadre, kind, today)
-    now = standing(rule, today=today, done=done)
-    if now is None:
-        return None
-    periods = tuple(
-        p for p in schedule(rule, today=today, done=done, upcoming=0)
-        if p.status != PeriodStatus.UPCOMING
+@functools.lru_cache(maxsize=512)
+def _skeleton(rule: Rule, today: datetime.date) -> tuple[Period, ...]:
+    """The started periods of `rule` as if nothing were done: shared by every cadre whose
+    rule is the same (most of them), so a daily run over many cadres computes it once."""
+    return tuple(
+        p for p in schedule(rule, today=today, upcoming=0) if p.status != PeriodStatus.UPCOMING
+    )
+
+
+def _periods(rule: Rule, done, today: datetime.date) -> tuple[Period, ...]:
+    """`core.cadence.schedule(rule, today=today, done=done, upcoming=0)` without the upcoming
+    periods, from the cached skeleton: a done period gets its earliest day."""
+    skeleton = _skeleton(rule, today)
+    if not skeleton:
+        return ()
+    starts = [p.start for p in skeleton]
+    done_in: dict[int, datetime.date] = {}
+    for day in done:
+        if day < rule.anchor or day > skeleton[-1].end:
+            continue
+        index = bisect.bisect_right(starts, day) - 1
+        if index not in done_in or day < done_in[index]:
+            done_in[index] = day
+    return tuple(
+        dataclasses.replace(p, status=PeriodStatus.DONE, done_on=done_in[i], days_overdue=0)
+        if i in done_in else p
+        for i, p in enumerate(skeleton)
     )  # fmt: skip
-    return KindStanding(kind, now.status, now.period, now.missed, periods)
+
+
+def kind_standing(cadre: Cadre, kind: str, done, *, today: datetime.date) -> KindStanding | None:
+    """`core.cadence.standing` of the cadre's rule for `kind` (same semantics, computed from a
+    skeleton shared between cadres; a test holds the two equal), with its periods."""
+    periods = _periods(self_report_rule(cadre, kind, today), done, today)
+    if not periods:
+        return None
+    current = periods[-1]
+    missed = sum(1 for p in periods if p.status == PeriodStatus.OVERDUE)
+    last_closed = next((p for p in reversed(periods) if p.deadline < today), None)
+    if (
+        current.status != PeriodStatus.DONE
+        and last_closed is not None
+        and last_closed.status == PeriodStatus.OVERDUE
+    ):
+        return KindStanding(kind, PeriodStatus.OVERDUE, last_closed, missed, periods)
+    return KindStanding(kind, current.status, current, missed, periods)
 
 
 def self_report_standings(cadres: Iterable[Cadre], today: datetime.date) -> list[CadreStanding]:

@@ -264,3 +264,34 @@ def test_an_ended_pairing_ends_the_mentors_sight_and_review(world):
     assert not self_reports_visible_to(mentor).exists()
     with pytest.raises(ValidationError):
         self_report_review(report=row, accept=True, actor=mentor)
+
+
+def test_the_standing_agrees_with_core_cadence_on_many_cases(world):
+    """The shared-skeleton computation equals `core.cadence.standing` / `schedule`."""
+    import random
+
+    from core.cadence import schedule
+    from core.cadence import standing as core_standing
+    from mentoring.selectors.self_reports import kind_standing
+
+    rng = random.Random(6)
+    cadre = world["cadres"]["self"]
+    for _ in range(300):
+        entered(cadre, D(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 900)))
+        today = D(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 700))
+        kind = rng.choice(["thought", "monthly"])
+        done = [D(2023, 6, 1) + datetime.timedelta(days=rng.randint(0, 1200))
+                for _ in range(rng.randint(0, 14))]  # fmt: skip
+        rule_ = self_report_rule(cadre, kind, today)
+        ours = kind_standing(cadre, kind, done, today=today)
+        theirs = core_standing(rule_, today=today, done=done)
+        if theirs is None:
+            assert ours is None
+            continue
+        assert (ours.status, ours.period, ours.missed) == (
+            theirs.status, theirs.period, theirs.missed,
+        )  # fmt: skip
+        assert list(ours.periods) == [
+            p for p in schedule(rule_, today=today, done=done, upcoming=0)
+            if p.status != PeriodStatus.UPCOMING
+        ]  # fmt: skip
