@@ -7,6 +7,7 @@ from core.api.auth import TokenView
 from core.api.notifications import NotificationViewSet
 from mentoring import api_pairings as mentoring_pairings_api
 from mentoring.api_guidance import GuidanceLogViewSet
+from mentoring.api_self_reports import SelfReportViewSet
 from mentoring.api_talks import TalkViewSet
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
@@ -39,6 +40,7 @@ router.register("postings", api_postings.PostingViewSet, basename="posting")
 router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="monthly-report")
 router.register("guidance-logs", GuidanceLogViewSet, basename="guidance-log")
 router.register("talks", TalkViewSet, basename="talk")
+router.register("self-reports", SelfReportViewSet, basename="self-report")
 router.register("mentors", mentoring_pairings_api.MentorViewSet, basename="mentor")
 router.register("pairings", mentoring_pairings_api.PairingViewSet, basename="pairing")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -20,14 +20,16 @@ logger = logging.getLogger(__name__)
 SOURCES: list[str] = [
     "training.reminders.monthly_report_reminders",
     "mentoring.reminders_talks.talk_reminders",
+    "mentoring.reminders_self_reports.self_report_reminders",
 ]
 # Functions `(today) -> int` run after the notifications: reporters of overdue facts to the
 # points service (e.g. `mentoring.talk.overdue`) through `scoring.services.events_record_new`,
 # idempotent per (kind, source) where the source names the period, and daily upkeep (e.g.
 # ending pairings past their end date), idempotent too; each returns how many things it did.
 EVENT_SOURCES: list[str] = [
-    "mentoring.reminders_talks.talk_overdue_events",
     "mentoring.services.pairings.pairings_end_expired",
+    "mentoring.reminders_talks.talk_overdue_events",
+    "mentoring.reminders_self_reports.self_report_overdue_events",
 ]
 
 

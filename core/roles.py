@@ -80,6 +80,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_GUIDANCE_READ,
         *(f"mentoring.{a}_talk" for a in ("view", "add", "change")),
         "mentoring.view_talk_note",
+        # Self-reports (issue 6): staff read and review those of their scope.
+        "mentoring.view_selfreport",
+        "mentoring.change_selfreport",
         "scoring.view_pointrule",
         "scoring.add_pointrule",
         "scoring.change_pointrule",
@@ -111,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.view_pairing",
         *_GUIDANCE_READ,
         "mentoring.view_talk",
+        "mentoring.view_selfreport",
         "scoring.view_pointrule",
         "scoring.view_pointentry",
         "scoring.view_evaluationround",
@@ -133,6 +137,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Pairings (issue 6): a mentor sees their own profile and pairings.
         "mentoring.view_mentor",
         "mentoring.view_pairing",
+        # Self-reports (issue 6): a mentor reads and reviews their mentees'.
+        "mentoring.view_selfreport",
+        "mentoring.change_selfreport",
     ],
     Role.EVALUATOR: [],
     Role.CADRE: [
@@ -156,6 +163,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Pairings (issue 6): a cadre sees their own pairings and mentors.
         "mentoring.view_mentor",
         "mentoring.view_pairing",
+        # Self-reports (issue 6): a cadre files and reads their own.
+        "mentoring.view_selfreport",
+        "mentoring.add_selfreport",
     ],
 }
 # Administrators get every permission of the product's apps and of accounts.

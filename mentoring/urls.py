@@ -7,5 +7,6 @@ urlpatterns = [
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("mentoring/", include("mentoring.urls_talks")),
     path("mentoring/", include("mentoring.urls_compliance")),
+    path("mentoring/", include("mentoring.urls_self_reports")),
     path("", include("mentoring.urls_pairings")),
 ]

@@ -64,6 +64,8 @@ RULES = [
     ("FANG-05", "参加义务劳动", RuleCategory.VISIT, "training.collective.labour", "1", CapPeriod.QUARTER, "4", False),
     ("YAN-07", "参加课题研究（成员）", RuleCategory.RESEARCH, "training.research.completed.member", "2", "", None, False),
     ("QT-01", "谈心谈话逾期未完成", RuleCategory.OTHER, "mentoring.talk.overdue", "-2", "", None, False),
+    ("QT-02", "思想汇报、月小结审阅通过", RuleCategory.LEARN, "mentoring.self_report.accepted", "0.5", CapPeriod.QUARTER, "3", False),
+    ("QT-03", "思想汇报、月小结逾期未交", RuleCategory.OTHER, "mentoring.self_report.overdue", "-1", "", None, False),
 ]  # fmt: skip
 
 # A one-page PDF standing in for the adoption notice a cadre uploads with a declaration.

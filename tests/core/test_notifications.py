@@ -304,4 +304,4 @@ def test_bell_without_the_backend_counts_once(world, rf, django_assert_num_queri
 
 def test_job_queries_do_not_grow_with_postings(world, posting, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
-        reminders_run(APR_3)
+        reminders_run(APR_3, sources=[SOURCE], event_sources=[])  # the other sources: their tests
