@@ -19,11 +19,14 @@ logger = logging.getLogger(__name__)
 
 SOURCES: list[str] = [
     "training.reminders.monthly_report_reminders",
+    "mentoring.reminders_duties.duty_reminders",
 ]
 # Functions `(today) -> int` reporting overdue facts to the points service (e.g.
 # `mentoring.talk.overdue`) through `scoring.services.events_record_new`, idempotent per
 # (kind, source) where the source names the period; they run after the notifications.
-EVENT_SOURCES: list[str] = []
+EVENT_SOURCES: list[str] = [
+    "mentoring.reminders_duties.duty_overdue_events",
+]
 
 
 def reminders_run(

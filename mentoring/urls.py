@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("mentoring.urls_guidance")),
     path("mentors/export.xlsx", views.mentor_export, name="mentor_export"),
     path("mentoring/", include("mentoring.urls_talks")),
+    path("mentoring/", include("mentoring.urls_duties")),
     path("", include("mentoring.urls_pairings")),
 ]
