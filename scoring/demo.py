@@ -64,6 +64,7 @@ RULES = [
     ("FANG-05", "参加义务劳动", RuleCategory.VISIT, "training.collective.labour", "1", CapPeriod.QUARTER, "4", False),
     ("YAN-07", "参加课题研究（成员）", RuleCategory.RESEARCH, "training.research.completed.member", "2", "", None, False),
     ("QT-01", "谈心谈话逾期未完成", RuleCategory.OTHER, "mentoring.talk.overdue", "-2", "", None, False),
+    ("DUTY-01", "导师履职（四个一）完成", RuleCategory.OTHER, "mentoring.duty.done", "1", CapPeriod.QUARTER, "6", False),
 ]  # fmt: skip
 
 # A one-page PDF standing in for the adoption notice a cadre uploads with a declaration.
