@@ -53,18 +53,17 @@ def seed_duties(*, cadres, users, rng: random.Random, today: datetime.date) -> i
     for pairing in pairings:
         lapsing = rng.random() < 0.2
         planned = sorted(_plan(rng, pairing, today, lapsing), key=lambda p: p[1])
-        newest = {kind: day for kind, day in planned}
+        newest = dict(planned)  # kind → its latest day
         for kind, day in planned:
             title = rng.choice(TITLES[kind])
             if pairing.mentor.user_id is not None and newest[kind] == day:
                 latest.append((pairing, kind, day, title))
                 continue
-            rows.append(
-                DutyRecord(
-                    pairing=pairing, cadre=pairing.cadre, kind=kind, done_on=day,
-                    title=title, summary="", created_by_id=pairing.mentor.user_id,
-                )  # fmt: skip
-            )
+            record = DutyRecord(
+                pairing=pairing, cadre=pairing.cadre, kind=kind, done_on=day,
+                title=title, summary="", created_by_id=pairing.mentor.user_id,
+            )  # fmt: skip
+            rows.append(record)
     DutyRecord.objects.bulk_create(rows, batch_size=2000)
     recent = today - datetime.timedelta(days=SCORED_DAYS)
     for record in rows:
