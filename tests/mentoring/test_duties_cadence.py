@@ -13,7 +13,10 @@ from tests import factories as f
 D = datetime.date
 
 
-def _pairing(start=D(2025, 1, 1), end=None):
+START = D(2025, 1, 1)
+
+
+def _pairing(start=START, end=None):
     status = "active" if end is None else "ended"
     return f.PairingFactory(start_date=start, end_date=end, status=status)
 

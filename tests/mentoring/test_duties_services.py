@@ -37,7 +37,12 @@ def test_the_mentor_records_a_duty_and_the_cadre_earns_its_points(world, duties)
     own, cadre = duties["own"], world["cadres"]["self"]
     before = points(cadre)
     row = _call(own, world["users"]["mentor"], summary=" 走访三户 ", attachment=pdf())
-    assert (row.kind, row.done_on, row.title, row.summary) == ("research", TODAY, "赴村调研", "走访三户")
+    assert (row.kind, row.done_on, row.title, row.summary) == (
+        "research",
+        TODAY,
+        "赴村调研",
+        "走访三户",
+    )
     assert row.cadre == cadre and row.created_by == world["users"]["mentor"]
     assert row.attachment.name.startswith("mentor-duties/") and row.attachment.name.endswith(".pdf")
     assert points(cadre) - before == Decimal("2")
