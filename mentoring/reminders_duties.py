@@ -2,8 +2,9 @@
 
 For each current pairing and configured duty, where it stands today
 (`mentoring.selectors.duties.duty_standings`, `core.cadence.standing`):
-- coming due (`due`): the current period is not done and its deadline is at most
-  `QINGMIAO_REMINDER_DAYS_BEFORE` days away → the mentor's account;
+- coming due (`due`): a period not done (the current one, or the one before it while in its
+  grace) whose deadline is at most `QINGMIAO_REMINDER_DAYS_BEFORE` days away → the mentor's
+  account;
 - overdue (`overdue`): the last lapsed period had nothing done and nothing was done since →
   the mentor's account; and `mentoring.duty.overdue` is reported for the pairing's cadre,
   once per pairing, duty and period.
@@ -44,32 +45,40 @@ def _standings(today: datetime.date, *, with_user: bool):
 def duty_reminders(today: datetime.date) -> Iterator[NotificationRow]:
     before = datetime.timedelta(days=settings.QINGMIAO_REMINDER_DAYS_BEFORE)
     for pairing, status in _standings(today, with_user=True):
-        period = status.standing.period
-        names = {"cadre": pairing.cadre.name, "duty": status.label,
-                 "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                 "deadline": f"{period.deadline:%Y-%m-%d}"}  # fmt: skip
         url = reverse("pairing_duties", args=[pairing.pk])
         if status.standing.status == PeriodStatus.OVERDUE:
-            names["days"] = status.days_overdue
+            period = status.standing.period
             yield NotificationRow(
                 user_id=pairing.mentor.user_id,
                 key=_key(pairing.pk, status.kind, period.start, "overdue"),
-                title=_("对%(cadre)s的%(duty)s已逾期") % names,
+                title=_("对%(cadre)s的%(duty)s已逾期") % _names(pairing, status, period),
                 body=_("%(start)s至%(end)s期间对%(cadre)s的%(duty)s未记录，已逾期%(days)s天"
-                       "（截止%(deadline)s）。") % names,
+                       "（截止%(deadline)s）。") % _names(pairing, status, period),
                 url=url,
                 level=Notification.Level.WARNING,
             )  # fmt: skip
-        elif status.standing.status == PeriodStatus.DUE and period.deadline - today <= before:
+        # The current period, or the one before it while still in its grace.
+        for row in status.periods[:2]:
+            period = row.period
+            if period.status != PeriodStatus.DUE or period.deadline - today > before:
+                continue
             yield NotificationRow(
                 user_id=pairing.mentor.user_id,
                 key=_key(pairing.pk, status.kind, period.start, "due"),
-                title=_("对%(cadre)s的%(duty)s即将到期") % names,
+                title=_("对%(cadre)s的%(duty)s即将到期") % _names(pairing, status, period),
                 body=_("请于%(deadline)s前完成并记录%(start)s至%(end)s期间对%(cadre)s的"
-                       "%(duty)s。") % names,
+                       "%(duty)s。") % _names(pairing, status, period),
                 url=url,
                 level=Notification.Level.INFO,
             )  # fmt: skip
+
+
+def _names(pairing, status, period) -> dict:
+    return {
+        "cadre": pairing.cadre.name, "duty": status.label, "start": f"{period.start:%Y-%m-%d}",
+        "end": f"{period.end:%Y-%m-%d}", "deadline": f"{period.deadline:%Y-%m-%d}",
+        "days": period.days_overdue,
+    }  # fmt: skip
 
 
 def duty_overdue_events(today: datetime.date) -> int:
