@@ -50,12 +50,14 @@ def may_record(pairing: Pairing, user, today: datetime.date | None = None) -> bo
     return is_duty_mentor(pairing, user, today) or is_duty_staff(pairing, user)
 
 
-def may_delete(record: DutyRecord, user, now=None) -> bool:
+def may_delete(record: DutyRecord, user, now=None, *, staff: bool | None = None) -> bool:
+    """Its author within 7 days, or staff (`staff`: `is_duty_staff` of the record's pairing,
+    when the caller already knows it, e.g. for every record of one pairing)."""
     now = now or timezone.now()
     own = record.created_by_id is not None and record.created_by_id == user.pk
     if own and now - record.created_at <= DELETE_WITHIN:
         return True
-    return is_duty_staff(record.pairing, user)
+    return is_duty_staff(record.pairing, user) if staff is None else staff
 
 
 def _refuse(pairing: Pairing, actor, today: datetime.date) -> None:

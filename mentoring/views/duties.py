@@ -33,19 +33,20 @@ def pairing_duties(request, pk: int):
     today = timezone.localdate()
     statuses = selectors.duty_standings([pairing], today, with_records=True)[pairing.pk]
     user = request.user
+    staff = services.is_duty_staff(pairing, user)
+    may_record = staff or services.is_duty_mentor(pairing, user, today)
+    may_delete = user.has_perm("mentoring.delete_dutyrecord")
     context = {
         "pairing": pairing,
         "statuses": statuses,
-        "may_record": user.has_perm("mentoring.add_dutyrecord")
-        and services.may_record(pairing, user, today),
-        "may_change": user.has_perm("mentoring.change_dutyrecord")
-        and services.may_record(pairing, user, today),
+        "may_record": may_record and user.has_perm("mentoring.add_dutyrecord"),
+        "may_change": may_record and user.has_perm("mentoring.change_dutyrecord"),
         "deletable": {
             r.pk
             for s in statuses
             for row in s.periods
             for r in row.records
-            if user.has_perm("mentoring.delete_dutyrecord") and services.may_delete(r, user)
+            if may_delete and services.may_delete(r, user, staff=staff)
         },
     }
     return render(request, "mentoring/duties/pairing.html", context)

@@ -241,10 +241,11 @@ def test_my_duties_query_count_is_constant(
         assert len(client.get("/mentoring/duties/").context["rows"]) == 12
 
 
+@pytest.mark.parametrize("role", ["mentor", "staff", "cadre"])
 def test_pairing_page_query_count_is_constant(
-    world, duties, client_for, django_assert_max_num_queries
+    world, duties, client_for, django_assert_max_num_queries, role
 ):
-    client = client_for(world["users"]["mentor"])
+    client = client_for(world["users"][role])
     url = f"/mentoring/pairings/{duties['own'].pk}/duties/"
     for days in range(2, 4):
         record(duties["own"], days_ago=days)
@@ -253,7 +254,7 @@ def test_pairing_page_query_count_is_constant(
     for days in range(4, 14):
         record(duties["own"], days_ago=days, attachment=pdf())
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(url)
+        assert client.get(url).content.decode().count('data-testid="record"') == 13
 
 
 @pytest.mark.parametrize("url", ["/api/v1/duty-records/", "/api/v1/pairings/{own}/duties/"])
