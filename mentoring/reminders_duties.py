@@ -22,7 +22,7 @@ from core.cadence import PeriodStatus
 from core.models import Notification
 from core.notifications import NotificationRow
 from mentoring import events_duties as events
-from mentoring.selectors.duties import STANDING_LOOKBACK, duty_standings
+from mentoring.selectors.duties import duty_standings
 from mentoring.selectors.pool import current_pairings
 
 
@@ -35,7 +35,7 @@ def _standings(today: datetime.date, *, with_user: bool):
     if with_user:
         pairings = pairings.filter(mentor__is_active=True, mentor__user__isnull=False)
     pairings = list(pairings)
-    standings = duty_standings(pairings, today, since=today - STANDING_LOOKBACK)
+    standings = duty_standings(pairings, today, recent=True)
     for pairing in pairings:
         for status in standings[pairing.pk]:
             if status.standing is not None:

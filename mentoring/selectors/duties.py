@@ -20,9 +20,7 @@ from core.cadence import Period, Rule, Standing, calendar_start, period_index, s
 from mentoring.models import DutyKind, DutyRecord, Pairing
 from mentoring.selectors.pool import current_pairings
 
-# Enough history for a standing: the last lapsed period of a yearly duty and its grace start
-# well within two years before today.
-STANDING_LOOKBACK = datetime.timedelta(days=800)
+_MONTHS = {"week": 0, "month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 
 def duty_kinds() -> list[str]:
@@ -31,17 +29,25 @@ def duty_kinds() -> list[str]:
     return [kind for kind in DutyKind.values if kind in configured]
 
 
-def duty_rule(pairing: Pairing, kind: str) -> Rule | None:
-    """The cadence of duty `kind` for `pairing` (None for a duty not configured)."""
+def duty_rule(
+    pairing: Pairing, kind: str, *, recent_to: datetime.date | None = None
+) -> Rule | None:
+    """The cadence of duty `kind` for `pairing` (None for a duty not configured). With
+    `recent_to` (today), the rule starts at most two periods and the grace before that day
+    instead of at the pairing's start: the same periods near today, so the same standing (but
+    for its count of lapsed periods), in a fraction of the time — for the daily job."""
     conf = settings.QINGMIAO_MENTOR_DUTIES.get(kind)
     if not conf or kind not in DutyKind.values:
         return None
-    frequency = conf["frequency"]
+    frequency, grace = conf["frequency"], conf.get("grace_days", 0)
+    start = pairing.start_date
+    if recent_to is not None:
+        window = 2 * (_MONTHS[frequency] * 31 or 7) + grace
+        start = max(
+            start, min(recent_to - datetime.timedelta(days=window), pairing.end_date or recent_to)
+        )
     return Rule(
-        frequency,
-        calendar_start(frequency, pairing.start_date),
-        ends_on=pairing.end_date,
-        grace_days=conf.get("grace_days", 0),
+        frequency, calendar_start(frequency, start), ends_on=pairing.end_date, grace_days=grace
     )
 
 
@@ -79,16 +85,18 @@ def duty_standings(
     today: datetime.date,
     *,
     with_records: bool = False,
-    since: datetime.date | None = None,
+    recent: bool = False,
 ) -> dict[int, list[DutyStatus]]:
     """Per pairing id, each configured duty's status on `today`. One query of records for any
-    number of pairings (records from `since` on, if given: enough for standings, not for the
-    full period list). With `with_records`, the period rows hold the record objects."""
+    number of pairings. With `with_records`, the period rows hold the record objects. With
+    `recent`, only the periods near today (see `duty_rule`) and their records: enough for the
+    standing, not for the full history (`standing.missed` then counts only those)."""
     pairings = list(pairings)
     kinds = duty_kinds()
     rows = DutyRecord.objects.filter(pairing_id__in=[p.pk for p in pairings], kind__in=kinds)
-    if since is not None:
-        rows = rows.filter(done_on__gte=since)
+    if recent:
+        # The earliest day any trimmed rule starts on (a yearly duty: two years and its grace).
+        rows = rows.filter(done_on__gte=datetime.date(today.year - 3, 1, 1))
     dates: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
     records: dict[tuple[int, str], list[DutyRecord]] = defaultdict(list)
     if with_records:
@@ -102,7 +110,7 @@ def duty_standings(
     for pairing in pairings:
         statuses = []
         for kind in kinds:
-            rule = duty_rule(pairing, kind)
+            rule = duty_rule(pairing, kind, recent_to=today if recent else None)
             done = dates.get((pairing.pk, kind), [])
             periods = schedule(rule, today=today, done=done, upcoming=0)
             rows_by_index = {p.index: PeriodRow(p) for p in periods}
@@ -156,5 +164,5 @@ def my_duty_pairings(user, today: datetime.date | None = None) -> QuerySet[Pairi
 def my_duties(user, today: datetime.date) -> list[tuple[Pairing, list[DutyStatus]]]:
     """A mentor's own current pairings, each with its duties' status (two queries)."""
     pairings = list(my_duty_pairings(user, today))
-    standings = duty_standings(pairings, today, since=today - STANDING_LOOKBACK)
+    standings = duty_standings(pairings, today, recent=True)
     return [(p, standings[p.pk]) for p in pairings]

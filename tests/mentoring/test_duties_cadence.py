@@ -174,3 +174,33 @@ def test_standings_of_many_pairings_take_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         result = duty_standings(pairings, D(2025, 4, 5), with_records=True)
     assert len(result) == 6 and all(len(v) == 4 for v in result.values())
+
+
+@pytest.mark.django_db
+def test_the_daily_jobs_recent_window_stands_exactly_like_the_full_history():
+    long_ago = _pairing(start=D(2021, 3, 15))
+    ended = _pairing(start=D(2021, 3, 15), end=D(2025, 2, 10))
+    fresh = _pairing(start=D(2025, 5, 20))
+    for p in (long_ago, ended, fresh):
+        for day in (D(2024, 12, 31), D(2025, 1, 1), D(2025, 3, 31), D(2025, 6, 2)):
+            for kind in ("article", "research", "special_guidance", "seminar"):
+                if (day.toordinal() + len(kind)) % 3:
+                    _done(p, kind, day)
+    pairings = [long_ago, ended, fresh]
+    day = D(2025, 1, 1)
+    while day < D(2026, 3, 1):
+        full = duty_standings(pairings, day)
+        recent = duty_standings(pairings, day, recent=True)
+        for p in pairings:
+            for a, b in zip(full[p.pk], recent[p.pk], strict=True):
+                assert (a.status, a.days_overdue) == (b.status, b.days_overdue), (p, a.kind, day)
+                if a.standing:  # the same period (numbered from another anchor)
+                    x, y = a.standing.period, b.standing.period
+                    assert (x.start, x.end, x.deadline, x.status, x.done_on) == (
+                        y.start,
+                        y.end,
+                        y.deadline,
+                        y.status,
+                        y.done_on,
+                    )
+        day += datetime.timedelta(days=9)
