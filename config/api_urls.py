@@ -6,6 +6,7 @@ from cadres import api as cadres_api
 from core.api.auth import TokenView
 from core.api.notifications import NotificationViewSet
 from mentoring import api_pairings as mentoring_pairings_api
+from mentoring.api_duties import DutyRecordViewSet, PairingDutiesView
 from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_self_reports import SelfReportViewSet
 from mentoring.api_talks import TalkViewSet
@@ -41,6 +42,7 @@ router.register("monthly-reports", api_postings.MonthlyReportViewSet, basename="
 router.register("guidance-logs", GuidanceLogViewSet, basename="guidance-log")
 router.register("talks", TalkViewSet, basename="talk")
 router.register("self-reports", SelfReportViewSet, basename="self-report")
+router.register("duty-records", DutyRecordViewSet, basename="duty-record")
 router.register("mentors", mentoring_pairings_api.MentorViewSet, basename="mentor")
 router.register("pairings", mentoring_pairings_api.PairingViewSet, basename="pairing")
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -49,6 +51,7 @@ router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="s
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),
     path("v1/standings/", scoring_api.StandingsView.as_view(), name="standings"),
+    path("v1/pairings/<int:pk>/duties/", PairingDutiesView.as_view(), name="pairing_duties_api"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -21,6 +21,7 @@ SOURCES: list[str] = [
     "training.reminders.monthly_report_reminders",
     "mentoring.reminders_talks.talk_reminders",
     "mentoring.reminders_self_reports.self_report_reminders",
+    "mentoring.reminders_duties.duty_reminders",
 ]
 # Functions `(today) -> int` run after the notifications: reporters of overdue facts to the
 # points service (e.g. `mentoring.talk.overdue`) through `scoring.services.events_record_new`,
@@ -30,6 +31,7 @@ EVENT_SOURCES: list[str] = [
     "mentoring.services.pairings.pairings_end_expired",
     "mentoring.reminders_talks.talk_overdue_events",
     "mentoring.reminders_self_reports.self_report_overdue_events",
+    "mentoring.reminders_duties.duty_overdue_events",
 ]
 
 

@@ -49,6 +49,10 @@ _TRAINING_SEEN = (
 # service checks that it is their own log); staff and leaders read their subtree's.
 _GUIDANCE_WRITE = [f"mentoring.{a}_guidancelog" for a in ("view", "add", "change", "delete")]
 _GUIDANCE_READ = ["mentoring.view_guidancelog"]
+# Mentor duties (导师履职): mentors record them for their pairings, staff may record and
+# correct for their subtree's; leaders and the cadre read them.
+_DUTY_WRITE = [f"mentoring.{a}_dutyrecord" for a in ("view", "add", "change", "delete")]
+_DUTY_READ = ["mentoring.view_dutyrecord"]
 
 _VIEW_PROGRAMME = ["cadres.view_programme", "cadres.view_cohort", "cadres.view_enrolment"]
 _CADRE_DATA = [
@@ -78,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.add_pairing",
         "mentoring.change_pairing",
         *_GUIDANCE_READ,
+        *_DUTY_WRITE,
         *(f"mentoring.{a}_talk" for a in ("view", "add", "change")),
         "mentoring.view_talk_note",
         # Self-reports (issue 6): staff read and review those of their scope.
@@ -113,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mentoring.view_mentor",
         "mentoring.view_pairing",
         *_GUIDANCE_READ,
+        *_DUTY_READ,
         "mentoring.view_talk",
         "mentoring.view_selfreport",
         "scoring.view_pointrule",
@@ -128,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),
         *_GUIDANCE_WRITE,
+        *_DUTY_WRITE,
         *_VIEW_PROGRAMME,
         *(f"mentoring.{a}_talk" for a in ("view", "add", "change")),
         "scoring.view_pointrule",
@@ -145,6 +152,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CADRE: [
         *(p % "view" for p in _CADRE_DATA),
         *_GUIDANCE_READ,
+        *_DUTY_READ,
         *_VIEW_PROGRAMME,
         "mentoring.view_talk",
         "scoring.view_pointrule",

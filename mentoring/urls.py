@@ -8,5 +8,6 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls_talks")),
     path("mentoring/", include("mentoring.urls_compliance")),
     path("mentoring/", include("mentoring.urls_self_reports")),
+    path("mentoring/", include("mentoring.urls_duties")),
     path("", include("mentoring.urls_pairings")),
 ]

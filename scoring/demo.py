@@ -66,6 +66,7 @@ RULES = [
     ("QT-01", "谈心谈话逾期未完成", RuleCategory.OTHER, "mentoring.talk.overdue", "-2", "", None, False),
     ("QT-02", "思想汇报、月小结审阅通过", RuleCategory.LEARN, "mentoring.self_report.accepted", "0.5", CapPeriod.QUARTER, "3", False),
     ("QT-03", "思想汇报、月小结逾期未交", RuleCategory.OTHER, "mentoring.self_report.overdue", "-1", "", None, False),
+    ("DUTY-01", "导师履职（四个一）完成", RuleCategory.OTHER, "mentoring.duty.done", "1", CapPeriod.QUARTER, "6", False),
 ]  # fmt: skip
 
 # A one-page PDF standing in for the adoption notice a cadre uploads with a declaration.

@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "PairingRoleEnum": "mentoring.choices.PairingRole",
         "PairingStatusEnum": "mentoring.choices.PairingStatus",
         "MentorTypeEnum": "mentoring.choices.MentorType",
+        "DutyKindEnum": "mentoring.models.duties.DutyKind",
+        "PeriodStatusEnum": "core.cadence.PeriodStatus",
     },
 }
 
