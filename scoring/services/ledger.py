@@ -140,7 +140,6 @@ def event_record(
     return entries
 
 
-@transaction.atomic
 def events_record_new(*, kind: str, items, actor=None) -> int:
     """`event_record` for many facts at once, for daily jobs reporting e.g. overdue talks:
     `items` are (cadre_id, occurred_on, source) triples. The same rules, caps, closed-period
@@ -151,7 +150,12 @@ def events_record_new(*, kind: str, items, actor=None) -> int:
     rules = list(PointRule.objects.filter(event_kind=kind, needs_approval=False).order_by("code"))
     items = list(items)
     if not items or not rules:
-        return 0
+        return 0  # nothing scores it: no transaction, no further reads
+    return _events_record_new(kind, rules, items, actor)
+
+
+@transaction.atomic
+def _events_record_new(kind: str, rules: list[PointRule], items: list, actor) -> int:
     pending: dict[str, tuple[int, datetime.date]] = {}
     for cadre_id, occurred_on, source in items:
         pending.setdefault(source_key(source), (cadre_id, occurred_on))
