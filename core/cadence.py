@@ -48,6 +48,8 @@ _MONTHS = {
     Frequency.YEAR: 12,
 }
 ONE_DAY = datetime.timedelta(days=1)
+# Looked up for every rule built: `Frequency.values` rebuilds its list on each access.
+_FREQUENCIES = frozenset(Frequency.values)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Rule:
     grace_days: int = 0
 
     def __post_init__(self):
-        if self.frequency not in Frequency.values:
+        if self.frequency not in _FREQUENCIES:
             raise ValueError(f"unknown frequency: {self.frequency!r}")
         if self.grace_days < 0:
             raise ValueError("grace_days must not be negative")
@@ -95,14 +97,14 @@ def calendar_start(frequency: str, day: datetime.date) -> datetime.date:
     holds `day`: the anchor for calendar-aligned periods."""
     if frequency == Frequency.WEEK:
         return day - datetime.timedelta(days=day.weekday())
-    step = _MONTHS[Frequency(frequency)]
+    step = _MONTHS[frequency]
     return datetime.date(day.year, (day.month - 1) // step * step + 1, 1)
 
 
 def period_start(rule: Rule, index: int) -> datetime.date:
     if rule.frequency == Frequency.WEEK:
         return rule.anchor + datetime.timedelta(weeks=index)
-    return add_months(rule.anchor, index * _MONTHS[Frequency(rule.frequency)])
+    return add_months(rule.anchor, index * _MONTHS[rule.frequency])
 
 
 def period_bounds(rule: Rule, index: int) -> tuple[datetime.date, datetime.date]:
@@ -113,7 +115,7 @@ def period_index(rule: Rule, day: datetime.date) -> int:
     """The index of the period holding `day` (negative before the anchor)."""
     if rule.frequency == Frequency.WEEK:
         return (day - rule.anchor).days // 7
-    step = _MONTHS[Frequency(rule.frequency)]
+    step = _MONTHS[rule.frequency]
     months = (day.year - rule.anchor.year) * 12 + day.month - rule.anchor.month
     index = months // step
     # A first guess from the month difference; the day of month may put `day` one earlier.
@@ -192,10 +194,12 @@ def standing(
     rule: Rule, *, today: datetime.date, done: Iterable[datetime.date] = ()
 ) -> Standing | None:
     """The standing of `rule` today (None before its first period starts)."""
-    periods = [
-        p for p in schedule(rule, today=today, done=done, upcoming=0)
-        if p.status != PeriodStatus.UPCOMING
-    ]  # fmt: skip
+    return standing_of(schedule(rule, today=today, done=done, upcoming=0), today=today)
+
+
+def standing_of(periods: list[Period], *, today: datetime.date) -> Standing | None:
+    """`standing` from the periods `schedule` already returned (upcoming ones are ignored)."""
+    periods = [p for p in periods if p.status != PeriodStatus.UPCOMING]
     if not periods:
         return None
     current = periods[-1]

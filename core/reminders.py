@@ -8,8 +8,10 @@ row's key names the thing, the period and the stage (e.g.
 re-delivering it, never sends a reminder twice. A source that fails is logged; the others
 still run."""
 
+import contextvars
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
@@ -35,6 +37,23 @@ EVENT_SOURCES: list[str] = [
 ]
 
 
+# What several sources of one run need alike (e.g. the duty standings, for the reminders and for
+# the overdue events): computed once per run, never kept between runs.
+_run_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "reminders_run", default=None
+)
+
+
+def run_cached(key, compute: Callable):
+    """`compute()` once per `reminders_run` for `key`; outside a run, every time."""
+    cache = _run_cache.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def reminders_run(
     today: datetime.date,
     *,
@@ -44,16 +63,20 @@ def reminders_run(
     """Run every source for `today`; returns how many new notifications (or, for an event
     source, new facts reported) each one made."""
     made: dict[str, int] = {}
-    for path in SOURCES if sources is None else sources:
-        try:
-            made[path] = notify_many(import_string(path)(today))
-        except Exception:
-            logger.exception("reminder source %s failed", path)
-            made[path] = 0
-    for path in EVENT_SOURCES if event_sources is None else event_sources:
-        try:
-            made[path] = import_string(path)(today)
-        except Exception:
-            logger.exception("event source %s failed", path)
-            made[path] = 0
+    token = _run_cache.set({})
+    try:
+        for path in SOURCES if sources is None else sources:
+            try:
+                made[path] = notify_many(import_string(path)(today))
+            except Exception:
+                logger.exception("reminder source %s failed", path)
+                made[path] = 0
+        for path in EVENT_SOURCES if event_sources is None else event_sources:
+            try:
+                made[path] = import_string(path)(today)
+            except Exception:
+                logger.exception("event source %s failed", path)
+                made[path] = 0
+    finally:
+        _run_cache.reset(token)
     return made

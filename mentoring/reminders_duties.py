@@ -12,6 +12,7 @@ Keys `mentoring.duty:<pairing>:<kind>:<period start>:<due|overdue>` make re-runs
 twice. Two queries (current pairings, their recent records), whatever the number of pairings."""
 
 import datetime
+import functools
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.cadence import PeriodStatus
 from core.models import Notification
 from core.notifications import NotificationRow
+from core.reminders import run_cached
 from mentoring import events_duties as events
 from mentoring.selectors.duties import duty_standings
 from mentoring.selectors.pool import current_pairings
@@ -31,10 +33,16 @@ def _key(pairing_id: int, kind: str, start: datetime.date, stage: str) -> str:
 
 
 def _standings(today: datetime.date, *, with_user: bool):
-    pairings = current_pairings(on=today).select_related("mentor", "cadre")
-    if with_user:
-        pairings = pairings.filter(mentor__is_active=True, mentor__user__isnull=False)
-    pairings = list(pairings)
+    """(pairing, DutyStatus) of every current pairing (whose mentor has an active account, if
+    asked) and configured duty; computed once per run of the daily job."""
+    rows = run_cached(("mentoring.duties", today), lambda: list(_all_standings(today)))
+    if not with_user:
+        return rows
+    return [(p, s) for p, s in rows if p.mentor.is_active and p.mentor.user_id]
+
+
+def _all_standings(today: datetime.date):
+    pairings = list(current_pairings(on=today).select_related("mentor", "cadre"))
     standings = duty_standings(pairings, today, recent=True)
     for pairing in pairings:
         for status in standings[pairing.pk]:
@@ -45,7 +53,7 @@ def _standings(today: datetime.date, *, with_user: bool):
 def duty_reminders(today: datetime.date) -> Iterator[NotificationRow]:
     before = datetime.timedelta(days=settings.QINGMIAO_REMINDER_DAYS_BEFORE)
     for pairing, status in _standings(today, with_user=True):
-        url = reverse("pairing_duties", args=[pairing.pk])
+        url = _duties_url(pairing.pk)
         if status.standing.status == PeriodStatus.OVERDUE:
             period = status.standing.period
             yield NotificationRow(
@@ -71,6 +79,16 @@ def duty_reminders(today: datetime.date) -> Iterator[NotificationRow]:
                 url=url,
                 level=Notification.Level.INFO,
             )  # fmt: skip
+
+
+@functools.cache
+def _duties_url_pattern() -> str:
+    # reverse() per row costs more than all the period maths; the path differs only by the id.
+    return reverse("pairing_duties", args=[987654321]).replace("987654321", "{}")
+
+
+def _duties_url(pairing_id: int) -> str:
+    return _duties_url_pattern().format(pairing_id)
 
 
 def _names(pairing, status, period) -> dict:

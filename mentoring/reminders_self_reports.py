@@ -28,6 +28,7 @@ from cadres.models import Cadre
 from core.cadence import PeriodStatus
 from core.models import Notification
 from core.notifications import NotificationRow
+from core.reminders import run_cached
 from mentoring.events_self_reports import OVERDUE, overdue_source
 from mentoring.models import SelfReportKind
 from mentoring.selectors.self_reports import (
@@ -51,13 +52,17 @@ def _submit_url(kind: str, start: datetime.date) -> str:
 
 
 def _standings(today: datetime.date, *, with_account: bool):
-    """(cadre, kind, KindStanding) of every serving cadre and configured kind."""
+    """(cadre, kind, KindStanding) of every serving cadre (with an account, if asked) and
+    configured kind; computed once per run of the daily job."""
+    rows = run_cached(("mentoring.self_reports", today), lambda: list(_all_standings(today)))
+    return [row for row in rows if row[0].user_id or not with_account]
+
+
+def _all_standings(today: datetime.date):
     kinds = self_report_kinds()
     if not kinds:
         return
     cadres = Cadre.objects.filter(status=CadreStatus.ACTIVE)
-    if with_account:
-        cadres = cadres.filter(user__isnull=False)
     cadres = list(cadres.only("pk", "user_id", "created_at", "status").order_by("pk"))
     since = today - datetime.timedelta(days=settings.QINGMIAO_TALK_LOOKBACK_DAYS + 366)
     done = filed_periods([c.pk for c in cadres], kinds, since)

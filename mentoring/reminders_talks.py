@@ -28,17 +28,25 @@ from cadres.choices import CadreStatus
 from cadres.models import Cadre, Unit
 from core.models import Notification, User
 from core.notifications import NotificationRow
+from core.reminders import run_cached
 from core.roles import GROUP_NAMES, Role
 from mentoring.events_talks import OVERDUE, overdue_source
 from mentoring.selectors.talks import LevelStatus, talk_compliance
 
 
-def _overdue(today: datetime.date) -> Iterator[tuple[Cadre, LevelStatus]]:
-    """(cadre, status) for each serving cadre and level whose standing today is overdue."""
-    cadres = Cadre.objects.filter(status=CadreStatus.ACTIVE).order_by("pk")
-    for entry in talk_compliance(cadres, today=today):
-        for status in entry.overdue:
-            yield entry.cadre, status
+def _overdue(today: datetime.date) -> list[tuple[Cadre, LevelStatus]]:
+    """(cadre, status) for each serving cadre and level whose standing today is overdue
+    (computed once per run of the daily job)."""
+
+    def compute():
+        cadres = Cadre.objects.filter(status=CadreStatus.ACTIVE).order_by("pk")
+        return [
+            (entry.cadre, status)
+            for entry in talk_compliance(cadres, today=today)
+            for status in entry.overdue
+        ]
+
+    return run_cached(("mentoring.talks.overdue", today), compute)
 
 
 def digest_key(level: str, period_start: datetime.date) -> str:

@@ -16,11 +16,15 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from cadres.selectors import cadres_visible_to
-from core.cadence import Period, Rule, Standing, calendar_start, period_index, schedule, standing
+from core.cadence import Period, Rule, Standing, calendar_start, period_index, schedule, standing_of
 from mentoring.models import DutyKind, DutyRecord, Pairing
 from mentoring.selectors.pool import current_pairings
 
 _MONTHS = {"week": 0, "month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+
+# `DutyKind.values` rebuilds its list on each access; rules are built for every pairing.
+_DUTY_KINDS = frozenset(DutyKind.values)
 
 
 def duty_kinds() -> list[str]:
@@ -37,7 +41,7 @@ def duty_rule(
     instead of at the pairing's start: the same periods near today, so the same standing (but
     for its count of lapsed periods), in a fraction of the time — for the daily job."""
     conf = settings.QINGMIAO_MENTOR_DUTIES.get(kind)
-    if not conf or kind not in DutyKind.values:
+    if not conf or kind not in _DUTY_KINDS:
         return None
     frequency, grace = conf["frequency"], conf.get("grace_days", 0)
     start = pairing.start_date
@@ -122,7 +126,7 @@ def duty_standings(
                 DutyStatus(
                     kind=kind,
                     rule=rule,
-                    standing=standing(rule, today=today, done=done),
+                    standing=standing_of(periods, today=today),
                     periods=[rows_by_index[p.index] for p in reversed(periods)],
                 )
             )
