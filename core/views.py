@@ -30,7 +30,37 @@ def home(request):
         context["own_cadre"] = cadre_selectors.cadres_visible_to(user).filter(user=user).first()
     context.update(_points_cards(user))
     context["training_todo"] = _training_todo(user)
+    context["mentoring_todo"] = _mentoring_todo(user)
     return render(request, "core/home.html", context)
+
+
+def _mentoring_todo(user) -> list[tuple[str, int, str]]:
+    """(label, count, URL) of what waits for this user in mentoring: a mentor's overdue duties
+    (四个一), self-reports to review (mentors and staff), a cadre's own self-reports overdue.
+    Only rows with something waiting."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from core.cadence import PeriodStatus
+    from mentoring.selectors import duties, self_reports
+
+    today = timezone.localdate()
+    rows = []
+    if has_role(user, Role.MENTOR):
+        overdue = sum(
+            status.status == PeriodStatus.OVERDUE
+            for _, statuses in duties.my_duties(user, today)
+            for status in statuses
+        )
+        rows.append((_("逾期的导师履职"), overdue, "my_duties"))
+    if self_reports.may_review_any(user):
+        rows.append((_("待审阅的个人报告"), self_reports.awaiting_review(user).count(),
+                     "self_report_queue"))  # fmt: skip
+    if has_role(user, Role.CADRE) and (cadre := self_reports.own_cadre(user)) is not None:
+        (entry,) = self_reports.self_report_standings([cadre], today) or [None]
+        late = len(entry.overdue) if entry is not None else 0
+        rows.append((_("逾期未交的个人报告"), late, "self_report_mine"))
+    return [(label, count, reverse(name)) for label, count, name in rows if count]
 
 
 def _training_todo(user) -> list[tuple[str, int, str]]:
