@@ -19,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cadres.choices import CadreStatus
 from core.cadence import PeriodStatus
 from core.models import Notification
 from core.notifications import NotificationRow
@@ -38,11 +39,17 @@ def _standings(today: datetime.date, *, with_user: bool):
     rows = run_cached(("mentoring.duties", today), lambda: list(_all_standings(today)))
     if not with_user:
         return rows
-    return [(p, s) for p, s in rows if p.mentor.is_active and p.mentor.user_id]
+    return [(p, s) for p, s in rows if p.mentor.user_id]
 
 
 def _all_standings(today: datetime.date):
-    pairings = list(current_pairings(on=today).select_related("mentor", "cadre"))
+    # Serving cadres with a mentor still in the pool: nobody owes duties to a cadre who left,
+    # and a mentor taken out of the pool records nothing more.
+    pairings = list(
+        current_pairings(on=today)
+        .filter(cadre__status=CadreStatus.ACTIVE, mentor__is_active=True)
+        .select_related("mentor", "cadre")
+    )
     standings = duty_standings(pairings, today, recent=True)
     for pairing in pairings:
         for status in standings[pairing.pk]:

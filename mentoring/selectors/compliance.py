@@ -178,7 +178,11 @@ def _cadre_counts(cadres: QuerySet, talks, reports, key_len: int, today) -> list
         joins.append(f"LEFT JOIN ({sql}) r ON r.owner_id = c.id")
         join_params += params
     paired_sql, paired_params = _sql(
-        current_pairings(on=today).order_by().values("cadre_id").distinct()
+        current_pairings(on=today)
+        .filter(mentor__is_active=True)
+        .order_by()
+        .values("cadre_id")
+        .distinct()
     )
     scope_sql, scope_params = _sql(cadres.order_by().values("pk"))
     sql = f"""
@@ -289,7 +293,8 @@ def unit_board(user, *, unit: Unit | None = None, today: datetime.date | None = 
         duty_requirements(today),
     )
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
-    pairings = current_pairings(on=today).filter(cadre__in=cadres)
+    # A pairing counts while its mentor is still in the pool (as for the daily job).
+    pairings = current_pairings(on=today).filter(cadre__in=cadres, mentor__is_active=True)
     if unit is not None:
         cadres = cadres.filter(unit__path__startswith=unit.path)
         pairings = pairings.filter(cadre__unit__path__startswith=unit.path)
@@ -372,11 +377,15 @@ def mentor_board(
     if unit is not None:
         mentors = mentors.filter(unit__path__startswith=unit.path)
     order = list(mentors.order_by("unit__path", "name", "pk").values_list("pk", flat=True))
-    pairings = current_pairings(on=today).filter(mentor__in=mentors.values("pk"))
+    # Only what the viewer may see: pairings and logs of serving cadres in their scope.
+    cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE).values("pk")
+    pairings = current_pairings(on=today).filter(mentor__in=mentors.values("pk"), cadre__in=cadres)
     counts = {r["key"]: r for r in _pairing_counts(pairings, duties, "mentor", None, today)}
     logs = {
         r["pairing__mentor"]: r
-        for r in GuidanceLog.objects.filter(pairing__mentor__in=mentors.values("pk"))
+        for r in GuidanceLog.objects.filter(
+            pairing__mentor__in=mentors.values("pk"), cadre__in=cadres
+        )
         .order_by()
         .values("pairing__mentor")
         .annotate(

@@ -27,6 +27,7 @@ from mentoring.selectors.self_reports import (
     may_review,
     period_label,
     self_report_kinds,
+    self_report_rule,
 )
 from scoring.services import event_record, event_withdraw
 
@@ -58,7 +59,7 @@ def _attach(report: SelfReport, attachment) -> None:
         report.attachment.save(f"report{suffix}", attachment, save=False)
 
 
-def _check_period(kind: str, start, today: datetime.date) -> datetime.date:
+def _check_period(kind: str, start, today: datetime.date, cadre) -> datetime.date:
     if kind not in self_report_kinds():
         raise ValidationError({"kind": _("该类报告无须提交。")})
     if not isinstance(start, datetime.date):
@@ -72,6 +73,14 @@ def _check_period(kind: str, start, today: datetime.date) -> datetime.date:
     if start > today:
         message = _("%(period)s尚未开始，不能提前提交%(kind)s。") % {
             "period": period_label(kind, start), "kind": SelfReportKind(kind).label,
+        }  # fmt: skip
+        raise ValidationError({"period_start": message})
+    # Only the periods the cadence asks of this cadre (the look-back window, not before the
+    # cadre was entered): an accepted report scores, so no back-filling of old periods.
+    earliest = self_report_rule(cadre, kind, today).anchor
+    if start < earliest:
+        message = _("只能提交%(period)s及以后的%(kind)s。") % {
+            "period": period_label(kind, earliest), "kind": SelfReportKind(kind).label,
         }  # fmt: skip
         raise ValidationError({"period_start": message})
     return start
@@ -96,7 +105,7 @@ def self_report_submit(
         raise ValidationError({"cadre": _("只有干部本人可以提交个人报告。")})
     if cadre.status != CadreStatus.ACTIVE:
         raise ValidationError({"cadre": _("只有在职干部需要提交个人报告。")})
-    period_start = _check_period(kind, period_start, today)
+    period_start = _check_period(kind, period_start, today, cadre)
     existing = SelfReport.objects.filter(cadre=cadre, kind=kind, period_start=period_start).first()
     if existing is not None:
         message = _("%(period)s的%(kind)s已于%(day)s提交（%(status)s），请修改原报告。") % {
@@ -144,7 +153,7 @@ def self_report_review(*, report: SelfReport, accept: bool, note: str = "", acto
     note = (note or "").strip()
     if accept and report.status == SelfReportStatus.ACCEPTED:
         raise ValidationError({"status": _("该报告已审阅通过。")})
-    if not accept and report.status == SelfReportStatus.RETURNED:
+    if report.status == SelfReportStatus.RETURNED:
         raise ValidationError({"status": _("该报告已退回，等待干部修改。")})
     if not accept and not note:
         raise ValidationError({"note": _("退回报告须填写理由。")})

@@ -288,3 +288,36 @@ def test_board_runs_a_constant_number_of_queries(
         assert html.count('data-testid="board-row"') == 20  # 党政办, 东浦村 and 18 villages
     else:
         assert html.count('data-testid="mentor-row"') == 19
+
+
+def test_mentor_view_counts_only_pairings_of_cadres_in_the_viewers_scope(world):
+    """Staff of 东浦村 see a village mentor who also mentors a cadre of 党政办 (outside their
+    subtree): that pairing, its duties and its logs are not counted on their board."""
+    units = world["units"]
+    village_staff = f.UserFactory(username="vstaff", roles=["staff"], unit=units["village"])
+    mentor = f.MentorFactory(unit=units["village"], capacity=5)
+    pairing = f.PairingFactory(mentor=mentor, cadre=world["cadres"]["bystander"])
+    GuidanceLog.objects.create(
+        pairing=pairing, cadre=pairing.cadre, date=timezone.localdate(), method="exchange",
+        focus="skills", content="谈工作思路",
+    )  # fmt: skip
+    board = mentor_board(village_staff, unit=units["village"])
+    (row,) = [r for r in board.rows if r.mentor_id == mentor.pk]
+    assert (row.active, row.behind, row.logs_quarter, row.last_log) == (0, 0, 0, None)
+    row = next(r for r in mentor_board(world["users"]["staff"]).rows if r.mentor_id == mentor.pk)
+    assert row.active == 1 and row.logs_quarter == 1
+
+
+def test_pairings_of_cadres_who_left_or_with_mentors_out_of_the_pool_do_not_count(world):
+    today = timezone.localdate()
+    pairing = Pairing.objects.get(cadre=world["cadres"]["mentee"])
+    Pairing.objects.filter(pk=pairing.pk).update(start_date=today - datetime.timedelta(days=800))
+    admin = world["users"]["admin"]
+    assert unit_board(admin).total.pairings == 1 and unit_board(admin).total.unpaired == 3
+    type(pairing.mentor).objects.filter(pk=pairing.mentor_id).update(is_active=False)
+    board = unit_board(admin)
+    assert board.total.pairings == 0 and board.total.unpaired == 4
+    type(pairing.mentor).objects.filter(pk=pairing.mentor_id).update(is_active=True)
+    Cadre.objects.filter(pk=pairing.cadre_id).update(status="left")
+    assert unit_board(admin).total.pairings == 0
+    assert [r.active for r in mentor_board(admin).rows] == [0]

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.models import Notification
 from core.reminders import EVENT_SOURCES, SOURCES, reminders_run
@@ -122,3 +123,25 @@ def test_the_sources_use_a_bounded_number_of_queries(setup, django_assert_max_nu
         assert len(list(duty_reminders(TODAY))) > small
     with django_assert_max_num_queries(3):
         duty_overdue_events(TODAY)
+
+
+def test_no_duty_reminders_or_events_for_a_cadre_who_left_or_a_mentor_out_of_the_pool(world):
+    from cadres.models import Cadre
+    from mentoring.models import Mentor, Pairing
+    from mentoring.reminders_duties import duty_overdue_events, duty_reminders
+    from scoring.models import PointRule
+
+    today = timezone.localdate()
+    PointRule.objects.create(
+        code="DUTY-OV", name="履职逾期", category="other", event_kind="mentoring.duty.overdue",
+        points=-1, valid_from=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    pairing = Pairing.objects.get(cadre=world["cadres"]["mentee"])
+    Pairing.objects.filter(pk=pairing.pk).update(start_date=today - datetime.timedelta(days=800))
+    Cadre.objects.filter(pk=pairing.cadre_id).update(status="left")
+    assert duty_overdue_events(today) == 0 and list(duty_reminders(today)) == []
+    Cadre.objects.filter(pk=pairing.cadre_id).update(status="active")
+    Mentor.objects.filter(pk=pairing.mentor_id).update(is_active=False)
+    assert duty_overdue_events(today) == 0 and list(duty_reminders(today)) == []
+    Mentor.objects.filter(pk=pairing.mentor_id).update(is_active=True)
+    assert duty_overdue_events(today) > 0 and list(duty_reminders(today))

@@ -143,6 +143,9 @@ def test_submit_refuses_what_it_must(world, me, settings):
         ({"kind": "thought", "start": D(2026, 3, 1)}, {"period_start": ["思想汇报的所属期间须为某年1月1日。"]}),
         ({"kind": "thought", "start": D(2027, 1, 1)}, {"period_start": ["2027年度尚未开始，不能提前提交思想汇报。"]}),
         ({"kind": "weekly", "start": D(2026, 3, 1)}, {"kind": ["该类报告无须提交。"]}),
+        # Before the look-back window (an accepted report scores: no back-filling).
+        ({"kind": "monthly", "start": D(2025, 2, 1)}, {"period_start": ["只能提交2025年3月及以后的月小结。"]}),
+        ({"kind": "monthly", "start": D(1, 1, 1)}, {"period_start": ["只能提交2025年3月及以后的月小结。"]}),
         ({"kind": "monthly", "start": D(2026, 3, 1), "title": " "}, {"title": ["请填写标题。"]}),
         ({"kind": "monthly", "start": D(2026, 3, 1), "content": ""}, {"content": ["请填写正文。"]}),
         ({"kind": "monthly", "start": D(2026, 3, 1),
@@ -222,6 +225,9 @@ def test_review_flow_scores_withdraws_and_scores_again(world):
     assert points(mentee) == 0
     with pytest.raises(ValidationError) as exc:
         self_report_review(report=row, accept=False, note="again", actor=mentor)
+    assert errors(exc) == {"status": ["该报告已退回，等待干部修改。"]}
+    with pytest.raises(ValidationError) as exc:  # not accepted either until revised
+        self_report_review(report=row, accept=True, actor=mentor)
     assert errors(exc) == {"status": ["该报告已退回，等待干部修改。"]}
     row.status = SelfReportStatus.SUBMITTED  # revised (the mentee has no account here)
     row.save(update_fields=["status"])
