@@ -41,7 +41,11 @@ class Talk(TimeStampedModel):  # 谈心谈话
         verbose_name_plural = _("谈心谈话")
         ordering = ["-talked_on", "-id"]
         indexes = [
-            models.Index(fields=["cadre", "level", "talked_on"], name="talk_cadre_level_day")
+            models.Index(fields=["cadre", "level", "talked_on"], name="talk_cadre_level_day"),
+            # The compliance board reads each level's talks of a few periods for all cadres.
+            models.Index(
+                fields=["level", "talked_on"], include=["cadre"], name="talk_level_day_cadre"
+            ),
         ]
         permissions = [("view_talk_note", _("可查看谈话保密记录"))]
 
