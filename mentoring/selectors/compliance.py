@@ -226,13 +226,18 @@ def _pairing_counts(pairings: QuerySet, duties, group: str, key_len: int | None,
         )
         join = f"LEFT JOIN ({sql}) d ON d.owner_id = p.id"
     scope_sql, scope_params = _sql(pairings.order_by().values("pk"))
-    key = "SUBSTR(u.path, 1, %s)" if group == "unit" else "p.mentor_id"
-    key_params = [key_len] if group == "unit" else []
+    if group == "unit":
+        key, key_params = "SUBSTR(u.path, 1, %s)", [key_len]
+        units = (
+            f"JOIN {Cadre._meta.db_table} c ON c.id = p.cadre_id "
+            f"JOIN {Unit._meta.db_table} u ON u.id = c.unit_id"
+        )
+    else:
+        key, key_params, units = "p.mentor_id", [], ""
     sql = f"""
         SELECT {key} AS key, COUNT(*) AS n, {", ".join(select)}
         FROM {Pairing._meta.db_table} p
-        JOIN {Cadre._meta.db_table} c ON c.id = p.cadre_id
-        JOIN {Unit._meta.db_table} u ON u.id = c.unit_id
+        {units}
         {join}
         WHERE p.id IN ({scope_sql})
         GROUP BY {key}
