@@ -13,6 +13,7 @@ either (exactly `core.cadence.standing`, which the pages of each part use one it
 # ruff: noqa: S608
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -205,8 +206,9 @@ def _cadre_counts(cadres: QuerySet, talks, reports, key_len: int, today) -> list
     return rows
 
 
-def _pairing_counts(pairings: QuerySet, duties, group: str, key_len: int | None, today):
-    """Per group (a unit key, or the mentor): current pairings, overdue per duty, any overdue."""
+def _pairing_counts_sql(pairings: QuerySet, duties, group: str, key_len: int | None, today):
+    """Per group (a unit key, or the mentor): current pairings `n`, `duty_<kind>` overdue per
+    duty (only for duties with a lapsed period), `behind` (any overdue): (sql, params, kinds)."""
     duties = [r for r in duties if r.window.lapsed]
     select, select_params, conds = [], [], []
     for i, r in enumerate(duties):
@@ -242,10 +244,16 @@ def _pairing_counts(pairings: QuerySet, duties, group: str, key_len: int | None,
         WHERE p.id IN ({scope_sql})
         GROUP BY {key}
     """
-    rows = _run(sql, [*key_params, *select_params, *join_params, *scope_params, *key_params])
+    params = [*key_params, *select_params, *join_params, *scope_params, *key_params]
+    return sql, params, [r.key for r in duties]
+
+
+def _pairing_counts(pairings: QuerySet, duties, group: str, key_len: int | None, today):
+    sql, params, kinds = _pairing_counts_sql(pairings, duties, group, key_len, today)
+    rows = _run(sql, params)
     for row in rows:
-        for r in duties:
-            row.setdefault(f"duty_{r.key}", 0)
+        for kind in kinds:
+            row.setdefault(f"duty_{kind}", 0)
     return rows
 
 
@@ -366,49 +374,98 @@ class MentorRow:
 class MentorBoard:
     duties: list[Requirement]
     quarter_start: datetime.date
-    rows: list[MentorRow]  # most pairings behind first
+    rows: "MentorRows"  # most pairings behind first; paginate it
+
+
+class MentorRows(Sequence):
+    """The mentor rows, sorted and sliced in SQL: a page costs two queries (its rows, then the
+    guidance logs of its mentors) and the count one, whatever the number of mentors."""
+
+    def __init__(
+        self, *, mentors: QuerySet, cadres: QuerySet, duties, counts, today, quarter_start
+    ):
+        self._mentors, self._cadres, self._duties = mentors, cadres, duties
+        self._counts, self._today, self._quarter_start = counts, today, quarter_start
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self._mentors.count()
+        return self._len
+
+    def count(self) -> int:  # what Paginator asks
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        start, stop, _ = index.indices(len(self))
+        return self._rows(start, max(0, stop - start)) if stop > start else []
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+    def _rows(self, offset: int, limit: int) -> list[MentorRow]:
+        counts_sql, counts_params, kinds = self._counts
+        scope_sql, scope_params = _sql(self._mentors.order_by().values("pk"))
+        columns = "".join(f", COALESCE(pc.duty_{k}, 0) AS duty_{k}" for k in kinds)
+        sql = f"""
+            SELECT m.id AS mentor_id, COALESCE(pc.n, 0) AS n, COALESCE(pc.behind, 0) AS behind
+                   {columns}
+            FROM {Mentor._meta.db_table} m
+            JOIN {Unit._meta.db_table} mu ON mu.id = m.unit_id
+            LEFT JOIN ({counts_sql}) pc ON pc.key = m.id
+            WHERE m.id IN ({scope_sql})
+            ORDER BY 3 DESC, mu.path, m.name, m.id
+            LIMIT %s OFFSET %s
+        """
+        found = _run(sql, [*counts_params, *scope_params, limit, offset])
+        logs = {
+            r["pairing__mentor"]: r
+            for r in GuidanceLog.objects.filter(
+                pairing__mentor__in=[r["mentor_id"] for r in found], cadre__in=self._cadres
+            )
+            .order_by()
+            .values("pairing__mentor")
+            .annotate(
+                quarter=Count("pk", filter=Q(date__gte=self._quarter_start, date__lte=self._today)),
+                last=Max("date"),
+            )
+        }
+        return [
+            MentorRow(
+                r["mentor_id"], r["n"], r["behind"],
+                {d.key: r.get(f"duty_{d.key}", 0) for d in self._duties},
+                logs.get(r["mentor_id"], {}).get("quarter", 0),
+                logs.get(r["mentor_id"], {}).get("last"),
+            )
+            for r in found
+        ]  # fmt: skip
 
 
 def mentor_board(
     user, *, unit: Unit | None = None, today: datetime.date | None = None
 ) -> MentorBoard:
-    """Active mentors in scope with their current pairings, overdue duties per kind, guidance
-    logged this quarter and the last one. Three queries whatever the number of mentors; load
-    the mentors of the rows shown with `mentor_rows_load` (one more)."""
+    """Active mentors in scope with their current pairings (of serving cadres in the viewer's
+    scope), overdue duties per kind, guidance logged this quarter and the last one; the rows
+    are computed per page (`MentorRows`)."""
     today = today or timezone.localdate()
     duties = duty_requirements(today)
     quarter_start = calendar_start("quarter", today)
     mentors = mentors_visible_to(user).filter(is_active=True)
     if unit is not None:
         mentors = mentors.filter(unit__path__startswith=unit.path)
-    order = list(mentors.order_by("unit__path", "name", "pk").values_list("pk", flat=True))
     # Only what the viewer may see: pairings and logs of serving cadres in their scope.
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE).values("pk")
     pairings = current_pairings(on=today).filter(mentor__in=mentors.values("pk"), cadre__in=cadres)
-    counts = {r["key"]: r for r in _pairing_counts(pairings, duties, "mentor", None, today)}
-    logs = {
-        r["pairing__mentor"]: r
-        for r in GuidanceLog.objects.filter(
-            pairing__mentor__in=mentors.values("pk"), cadre__in=cadres
-        )
-        .order_by()
-        .values("pairing__mentor")
-        .annotate(
-            quarter=Count("pk", filter=Q(date__gte=quarter_start, date__lte=today)),
-            last=Max("date"),
-        )
-    }
-    rows = []
-    for pk in order:
-        c, g = counts.get(pk, {}), logs.get(pk, {})
-        rows.append(
-            MentorRow(
-                pk, c.get("n", 0), c.get("behind", 0),
-                {r.key: c.get(f"duty_{r.key}", 0) for r in duties},
-                g.get("quarter", 0), g.get("last"),
-            )
-        )  # fmt: skip
-    rows.sort(key=lambda r: -r.behind)  # stable: unit and name order among equals
+    counts = _pairing_counts_sql(pairings, duties, "mentor", None, today)
+    rows = MentorRows(
+        mentors=mentors, cadres=cadres, duties=duties, counts=counts, today=today,
+        quarter_start=quarter_start,
+    )  # fmt: skip
     return MentorBoard(duties, quarter_start, rows)
 
 

@@ -44,7 +44,7 @@ def compliance_board(request):
     if request.GET.get("view") == "mentors":
         board = selectors.mentor_board(request.user, unit=unit, today=today)
         if request.GET.get("format") == "xlsx":
-            rows = selectors.mentor_rows_load(board.rows)
+            rows = selectors.mentor_rows_load(list(board.rows))
             return xlsx_response(mentor_board_xlsx(board, rows), f"mentor-compliance-{stamp}.xlsx")
         page, querystring = paginate(request, board.rows)
         page.object_list = selectors.mentor_rows_load(page.object_list)

@@ -321,3 +321,22 @@ def test_pairings_of_cadres_who_left_or_with_mentors_out_of_the_pool_do_not_coun
     Cadre.objects.filter(pk=pairing.cadre_id).update(status="left")
     assert unit_board(admin).total.pairings == 0
     assert [r.active for r in mentor_board(admin).rows] == [0]
+
+
+def test_mentor_rows_are_sorted_and_sliced_in_sql_most_behind_first(world):
+    today = timezone.localdate()
+    Pairing.objects.update(start_date=today)  # the world's mentor: nothing lapsed yet
+    town = world["units"]["town"]
+    mentors = [f.MentorFactory(unit=town, capacity=9) for _ in range(4)]
+    for mentor, behind in zip(mentors, [0, 2, 1, 0], strict=True):
+        for _ in range(behind):
+            f.PairingFactory(mentor=mentor, cadre=f.CadreFactory(unit=world["units"]["office"]),
+                             start_date=today - datetime.timedelta(days=800))  # fmt: skip
+    rows = mentor_board(world["users"]["admin"], today=today).rows
+    assert len(rows) == 5  # and the world's mentor
+    everything = list(rows)
+    assert [r.behind for r in everything][:2] == [2, 1]
+    assert [r.mentor_id for r in everything[:2]] == [mentors[1].pk, mentors[2].pk]
+    assert rows[1:3] + rows[3:] == everything[1:] and rows[4] == everything[4]
+    with pytest.raises(IndexError):
+        rows[5]
