@@ -34,7 +34,6 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cadres.demo import seed_demo  # noqa: E402
@@ -193,7 +192,9 @@ def _job(today: datetime.date, label: str) -> None:
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server.")
-    setup_test_environment()
+    # No setup_test_environment(): its template instrumentation (a context copy per rendered
+    # template, for assertions) is not what production pays, and the page includes a template
+    # per row. Only the test database handling is borrowed.
     # --keep leaves the database for another run with --reuse (creating it takes minutes).
     keep, reuse = "--keep" in sys.argv, "--reuse" in sys.argv
     old_name = connection.settings_dict["NAME"]
