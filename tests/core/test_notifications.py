@@ -305,3 +305,16 @@ def test_bell_without_the_backend_counts_once(world, rf, django_assert_num_queri
 def test_job_queries_do_not_grow_with_postings(world, posting, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         reminders_run(APR_3, sources=[SOURCE], event_sources=[])  # the other sources: their tests
+
+
+def test_run_reminders_command_runs_the_job_for_a_day_and_refuses_a_bad_date(world, posting):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("run_reminders", "--date", APR_3.isoformat(), stdout=out)
+    assert f"       3  {SOURCE}" in out.getvalue()
+    assert Notification.objects.count() == 3
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("run_reminders", "--date", "3 April")
