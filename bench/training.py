@@ -13,7 +13,6 @@ PostgreSQL only; a throw-away test database is created and dropped.
 import datetime
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -31,6 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.pages import page_timing  # noqa: E402
 from cadres.demo import seed_demo  # noqa: E402
 from cadres.models import Cadre, Unit  # noqa: E402
 from core.models import User  # noqa: E402
@@ -83,26 +83,7 @@ def _activities(town: Unit, staff: User) -> Activity:
 
 
 def _page(client: Client, url: str, label: str) -> None:
-    client.get(url)
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    print(
-        f"{label:44} {len(queries):3} queries  p50 {statistics.median(times):6.1f} ms  "
-        f"p95 {p95:6.1f} ms (target ≤ 150 ms)"
-    )
+    page_timing(client, url, label, target_ms=150, requests=REQUESTS)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -100,3 +101,14 @@ def file_download(fieldfile, *, filename: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def file_replace(fieldfile, upload, *, stem: str, suffix: str) -> None:
+    """Store `upload` (already checked by `upload_check`, which gave `suffix`) in place of the
+    file field's current file, without saving the row. The old file is deleted only once the
+    transaction commits, so a rollback leaves the row and its file as they were."""
+    old = fieldfile.name
+    storage = fieldfile.storage
+    fieldfile.save(f"{stem}{suffix}", upload, save=False)
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))

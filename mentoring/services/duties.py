@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cadres.selectors import cadres_visible_to
 from core.roles import Role, has_role
-from core.uploads import DOCUMENTS, EVIDENCE, upload_check
+from core.uploads import DOCUMENTS, EVIDENCE, file_replace, upload_check
 from mentoring import events_duties as events
 from mentoring.choices import PairingStatus
 from mentoring.models import DutyKind, DutyRecord, Pairing
@@ -183,10 +183,7 @@ def duty_update(
     for name in DUTY_FIELDS[:4]:
         setattr(record, name, values[name])
     if values["attachment"]:
-        old = record.attachment.name if record.attachment else ""
-        record.attachment.save(f"duty{values['_suffix']}", values["attachment"], save=False)
-        if old:
-            transaction.on_commit(lambda: record.attachment.storage.delete(old))
+        file_replace(record.attachment, values["attachment"], stem="duty", suffix=values["_suffix"])
     record.save()
     record.pairing = pairing
     if moved:

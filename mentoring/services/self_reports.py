@@ -19,7 +19,7 @@ from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.cadence import calendar_start
 from core.services import assign_fields, current_with, refuse_unknown_fields
-from core.uploads import upload_check
+from core.uploads import file_replace, upload_check
 from mentoring.events_self_reports import ACCEPTED, accepted_source
 from mentoring.models import SelfReport, SelfReportKind, SelfReportStatus
 from mentoring.selectors.self_reports import (
@@ -54,9 +54,7 @@ def _clean(fields: dict) -> dict:
 def _attach(report: SelfReport, attachment) -> None:
     if attachment:
         suffix = upload_check(attachment, field="attachment", allowed=ATTACHMENT_TYPES)
-        if report.attachment:
-            report.attachment.delete(save=False)
-        report.attachment.save(f"report{suffix}", attachment, save=False)
+        file_replace(report.attachment, attachment, stem="report", suffix=suffix)
 
 
 def _check_period(kind: str, start, today: datetime.date, cadre) -> datetime.date:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.cadence import Frequency, Rule, calendar_start
 from core.services import assign_fields, current_with, refuse_unknown_fields
-from core.uploads import DOCUMENTS, EVIDENCE, upload_check
+from core.uploads import DOCUMENTS, EVIDENCE, file_replace, upload_check
 from scoring.services import event_record, event_withdraw
 from training.choices import Assessment, PostingType, Review
 from training.events import versioned_source
@@ -281,9 +281,7 @@ def _report_clean(fields: dict) -> dict:
 def _attach(report: MonthlyReport, attachment) -> None:
     if attachment:
         suffix = upload_check(attachment, field="attachment", allowed=ATTACHMENT_TYPES)
-        if report.attachment:
-            report.attachment.delete(save=False)
-        report.attachment.save(f"report{suffix}", attachment, save=False)
+        file_replace(report.attachment, attachment, stem="report", suffix=suffix)
 
 
 @transaction.atomic
