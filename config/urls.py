@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("scoring.urls")),
     path("", include("training.urls")),
+    path("", include("reports.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

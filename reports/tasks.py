@@ -1,0 +1,2 @@
+"""Celery tasks of the reports app (autodiscovered): each part keeps its tasks in its own
+module, imported here so the worker registers them."""

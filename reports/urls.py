@@ -1,0 +1,4 @@
+from django.urls import include, path  # noqa: F401
+
+# Each part of the reports app adds its own urls module here.
+urlpatterns: list = []
