@@ -46,7 +46,12 @@ class GrowthItem:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
-SOURCES: list[str] = []
+SOURCES: list[str] = [
+    "training.selectors.growth.growth_items",
+    "mentoring.selectors.growth.growth_items",
+    "scoring.selectors.growth.growth_items",
+    "cadres.growth.growth_items",
+]
 
 
 def growth_items(
