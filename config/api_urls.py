@@ -10,6 +10,7 @@ from mentoring.api_duties import DutyRecordViewSet, PairingDutiesView
 from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_self_reports import SelfReportViewSet
 from mentoring.api_talks import TalkViewSet
+from reports.api_growth import GrowthRecordView
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
@@ -51,6 +52,7 @@ router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="s
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),
     path("v1/standings/", scoring_api.StandingsView.as_view(), name="standings"),
+    path("v1/cadres/<int:pk>/growth-record/", GrowthRecordView.as_view(), name="growth_record_api"),
     path("v1/pairings/<int:pk>/duties/", PairingDutiesView.as_view(), name="pairing_duties_api"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

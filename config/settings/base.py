@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "MentorTypeEnum": "mentoring.choices.MentorType",
         "DutyKindEnum": "mentoring.models.duties.DutyKind",
         "PeriodStatusEnum": "core.cadence.PeriodStatus",
+        "GrowthKindEnum": "core.growth.GrowthKind",
     },
 }
 

@@ -70,7 +70,9 @@ def _guidance(cadres, start, end) -> list[GrowthItem]:
 def _talks(cadres, start, end) -> list[GrowthItem]:
     # Only the fields a reader of the record may see: never `confidential_note`.
     talks = _range(
-        Talk.objects.filter(cadre__in=cadres).only("id", "cadre_id", "talked_on", "level", "topics"),
+        Talk.objects.filter(cadre__in=cadres).only(
+            "id", "cadre_id", "talked_on", "level", "topics"
+        ),
         "talked_on",
         start,
         end,
