@@ -16,7 +16,7 @@ def _range(rows, field: str, start, end):
     return rows
 
 
-def growth_items(*, cadres, start=None, end=None) -> list[GrowthItem]:
+def growth_items(*, cadres, start=None, end=None, viewer=None) -> list[GrowthItem]:
     """Positions taken up and rewards/sanctions of `cadres` (a queryset or ids) dated within
     [start, end]."""
     items = []

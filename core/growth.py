@@ -1,11 +1,13 @@
 """Timeline items (成长档案条目): what each app recorded about cadres, as one small shared
 shape, for the growth record page, its PDF and the quarterly report (architecture §3).
 
-Each app exposes `growth_items(*, cadres, start, end) -> list[GrowthItem]` in its selectors,
-built with a bounded number of queries for any number of cadres, and names it in `SOURCES`
-(dotted paths, imported when used, so core does not import the apps at load time).
-`reports` composes from these and stores no copies. Items carry only what a reader of the
-cadre's record may see (never a talk's confidential note)."""
+Each app exposes `growth_items(*, cadres, start, end, viewer) -> list[GrowthItem]` in its
+selectors, built with a bounded number of queries for any number of cadres, and names it in
+`SOURCES` (dotted paths, imported when used, so core does not import the apps at load time).
+`reports` composes from these and stores no copies. `viewer` is the reader (None: no one in
+particular, e.g. a report for the office): a source whose facts only some readers may see
+(points before publication, 约谈 tasks) leaves out what `viewer` may not. Items carry only
+what a reader of the cadre's record may see (never a talk's confidential note)."""
 
 import datetime
 from collections.abc import Iterable
@@ -60,10 +62,11 @@ def growth_items(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     sources: Iterable[str] | None = None,
+    viewer=None,
 ) -> list[GrowthItem]:
     """Every registered source's items for `cadres` (a queryset or ids) dated within
     [start, end] (either open), newest first."""
     items: list[GrowthItem] = []
     for path in SOURCES if sources is None else sources:
-        items.extend(import_string(path)(cadres=cadres, start=start, end=end))
+        items.extend(import_string(path)(cadres=cadres, start=start, end=end, viewer=viewer))
     return sorted(items, key=lambda i: (i.date, i.kind, i.title), reverse=True)

@@ -119,7 +119,7 @@ def _self_reports(cadres, start, end) -> list[GrowthItem]:
     ]
 
 
-def growth_items(*, cadres, start=None, end=None) -> list[GrowthItem]:
+def growth_items(*, cadres, start=None, end=None, viewer=None) -> list[GrowthItem]:
     """Mentoring's items for `cadres` (a queryset or ids) dated within [start, end]."""
     return [
         *_guidance(cadres, start, end),

@@ -48,7 +48,7 @@ def growth_record(
     start = datetime.date(year, 1, 1) if year else None
     end = datetime.date(year, 12, 31) if year else None
     by_kind: dict[str, list[GrowthItem]] = {k: [] for k in kinds}
-    for item in growth_items(cadres=[cadre.pk], start=start, end=end):
+    for item in growth_items(cadres=[cadre.pk], start=start, end=end, viewer=viewer):
         if item.kind in by_kind:
             by_kind[item.kind].append(item)
     today = timezone.localdate()

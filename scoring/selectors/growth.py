@@ -1,6 +1,8 @@
 """Scoring's timeline items for the growth record (`core.growth`): evaluation results (the
 composite score of each scored round), the points ledger summarised per quarter, and
-low-score follow-ups (约谈). A fixed number of queries for any number of cadres."""
+low-score follow-ups (约谈). A fixed number of queries for any number of cadres. With a
+`viewer`, only what they may read: a cadre their points once published (公示), follow-ups
+for the office only."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.growth import GrowthItem, GrowthKind
+from scoring.choices import RoundStatus
 from scoring.models import EvaluationResult, FollowUp, PointEntry
+from scoring.selectors.ledger import entries_visible_to
+from scoring.selectors.periods import follow_ups_visible_to
 
 
 def _range(rows, field: str, start, end):
@@ -24,7 +29,9 @@ def _range(rows, field: str, start, end):
 
 def _evaluations(cadres, start, end) -> list[GrowthItem]:
     results = _range(
-        EvaluationResult.objects.filter(cadre__in=cadres).select_related("round"),
+        EvaluationResult.objects.filter(
+            cadre__in=cadres, round__status=RoundStatus.FINALISED
+        ).select_related("round"),
         "round__period_end",
         start,
         end,
@@ -43,10 +50,9 @@ def _evaluations(cadres, start, end) -> list[GrowthItem]:
     ]
 
 
-def _follow_ups(cadres, start, end) -> list[GrowthItem]:
-    rows = _range(
-        FollowUp.objects.filter(cadre__in=cadres).select_related("period"), "due_on", start, end
-    )
+def _follow_ups(cadres, start, end, viewer) -> list[GrowthItem]:
+    rows = FollowUp.objects if viewer is None else follow_ups_visible_to(viewer)
+    rows = _range(rows.filter(cadre__in=cadres).select_related("period"), "due_on", start, end)
     return [
         GrowthItem(
             cadre_id=f.cadre_id,
@@ -61,10 +67,11 @@ def _follow_ups(cadres, start, end) -> list[GrowthItem]:
     ]
 
 
-def _points(cadres, start, end) -> list[GrowthItem]:
+def _points(cadres, start, end, viewer) -> list[GrowthItem]:
     """One item per cadre and quarter with entries: the quarter's total and entry count."""
+    entries = PointEntry.objects if viewer is None else entries_visible_to(viewer)
     rows = (
-        _range(PointEntry.objects.filter(cadre__in=cadres), "occurred_on", start, end)
+        _range(entries.filter(cadre__in=cadres), "occurred_on", start, end)
         .annotate(quarter=TruncQuarter("occurred_on"))
         .values("cadre_id", "quarter")
         .annotate(total=Sum("points"), n=Count("id"))
@@ -94,10 +101,10 @@ def _points(cadres, start, end) -> list[GrowthItem]:
     return items
 
 
-def growth_items(*, cadres, start=None, end=None) -> list[GrowthItem]:
+def growth_items(*, cadres, start=None, end=None, viewer=None) -> list[GrowthItem]:
     """Scoring's items for `cadres` (a queryset or ids) dated within [start, end]."""
     return [
         *_evaluations(cadres, start, end),
-        *_points(cadres, start, end),
-        *_follow_ups(cadres, start, end),
+        *_points(cadres, start, end, viewer),
+        *_follow_ups(cadres, start, end, viewer),
     ]

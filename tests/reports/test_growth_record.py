@@ -151,3 +151,18 @@ def test_queries_do_not_grow_with_items(world, client, url):
     fill(many, n=10, tag="多", **kw)
     client.force_login(users["staff"])
     assert _queries(client, url.format(pk=many.pk)) <= _queries(client, url.format(pk=few.pk))
+
+
+def test_reader_sees_only_what_they_may(record, client):
+    """Points not yet published (公示) stay off the cadre's own record, and 约谈 tasks are
+    for the office; draft evaluation rounds appear to no one."""
+    from scoring.models import EvaluationRound
+
+    EvaluationRound.objects.filter(name="季度评鉴2025-0").update(status="closed")
+    client.force_login(record["cadre"])
+    own = client.get("/growth/mine/").content.decode()
+    assert "党性教育课2025-0" in own
+    assert "2025Q1 积分" not in own and "约谈：" not in own and "季度评鉴2025-0" not in own
+    client.force_login(record["staff"])
+    office = client.get(f"/cadres/{record['self'].pk}/growth/").content.decode()
+    assert "2025Q1 积分" in office and "约谈：" in office and "季度评鉴2025-0" not in office

@@ -316,7 +316,7 @@ def _collective(cadres, start, end) -> list[GrowthItem]:
     return items
 
 
-def growth_items(*, cadres, start=None, end=None) -> list[GrowthItem]:
+def growth_items(*, cadres, start=None, end=None, viewer=None) -> list[GrowthItem]:
     """Training's items for `cadres` (a queryset or ids) dated within [start, end]."""
     return [
         *_classes(cadres, start, end),
