@@ -164,6 +164,18 @@ QINGMIAO_SELF_REPORTS = {
     "monthly": {"frequency": "month", "grace_days": 5},
 }
 
+# Structure targets (domain.md): of the middle-level cadres (中层干部), at least 20 % aged 35
+# or under, and of those at least 1/3 aged 30 or under (ages in full years, as the age bands
+# count them). A serving cadre counts as middle-level when they are not a village/community
+# cadre and their position (职务) contains one of these words (中层正职/副职, 主任/副主任 of an
+# office, 站长, 所长, 科长, 局长 …); the rank (职级) is left aside, as town offices fill it
+# inconsistently.
+QINGMIAO_MIDDLE_LEVEL_POSITION_WORDS = ["中层", "主任", "站长", "所长", "科长", "局长", "队长"]
+QINGMIAO_STRUCTURE_UNDER_35_SHARE = "1/5"
+QINGMIAO_STRUCTURE_UNDER_30_SHARE = "1/3"
+# Width of the bands of the points distribution on the dashboard (a quarter's totals).
+QINGMIAO_DASHBOARD_POINTS_BAND = 10
+
 # Mail (optional): with EMAIL_HOST set, notifications are also mailed; links in mails start
 # with QINGMIAO_SITE_URL (e.g. https://qingmiao.example.gov.cn).
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
