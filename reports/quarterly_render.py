@@ -4,6 +4,7 @@ workbook (one sheet per section), both from `QuarterlyFigures`."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.workbooks import xlsx_book
@@ -182,4 +183,12 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
     ]
+    for sheet in sheets:  # lazy translations (choice labels) as plain text for openpyxl
+        sheet["title"] = str(sheet["title"])
+        sheet["headers"] = [_plain(h) for h in sheet["headers"]]
+        sheet["rows"] = [[_plain(v) for v in row] for row in sheet["rows"]]
     return xlsx_book(sheets)
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Promise) else value

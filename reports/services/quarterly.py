@@ -108,6 +108,7 @@ def quarterly_report_request(
     report = (
         QuarterlyReport.objects.select_for_update()
         .filter(year=year, quarter=quarter, unit=unit)
+        .order_by()
         .first()
     )
     if report is None:
@@ -141,7 +142,10 @@ def quarterly_report_generate(report_id: int) -> QuarterlyReport:
     a queued or running one is (re)generated. Failures are recorded with their reason."""
     with transaction.atomic():
         report = (
-            QuarterlyReport.objects.select_for_update().select_related("unit").get(pk=report_id)
+            QuarterlyReport.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .order_by()
+            .get(pk=report_id)
         )
         if report.status in (JobStatus.DONE, JobStatus.FAILED):
             return report
@@ -152,7 +156,7 @@ def quarterly_report_generate(report_id: int) -> QuarterlyReport:
     try:
         pdf, xlsx = quarterly_report_files(report, progress=lambda v: _progress(report_id, v))
         with transaction.atomic():
-            report = QuarterlyReport.objects.select_for_update().get(pk=report_id)
+            report = QuarterlyReport.objects.select_for_update().order_by().get(pk=report_id)
             stem = f"quarterly-{report.year}q{report.quarter}"
             for fieldfile, content, suffix in (
                 (report.pdf, pdf, ".pdf"),
