@@ -104,15 +104,10 @@ def quarterly_report_request(
             raise ValidationError({"unit": _("单位不存在：%(id)s。") % {"id": unit}})
         unit = found
     quarterly_scope_check(actor, unit)
-    # The partial unique constraints back this: concurrent requests end on the same row.
-    report = (
-        QuarterlyReport.objects.select_for_update()
-        .filter(year=year, quarter=quarter, unit=unit)
-        .order_by()
-        .first()
-    )
-    if report is None:
-        report = QuarterlyReport.objects.create(year=year, quarter=quarter, unit=unit)
+    # The unique constraints back this: of two concurrent first requests, get_or_create
+    # turns the loser's IntegrityError into a read of the winner's row.
+    created = QuarterlyReport.objects.get_or_create(year=year, quarter=quarter, unit=unit)[0]
+    report = QuarterlyReport.objects.select_for_update().order_by().get(pk=created.pk)
     report.status = JobStatus.QUEUED
     report.progress = 0
     report.error = ""
