@@ -11,6 +11,7 @@ from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_self_reports import SelfReportViewSet
 from mentoring.api_talks import TalkViewSet
 from reports.api_growth import GrowthRecordView
+from reports.api_quarterly import QuarterlyReportViewSet
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
 from training import api as training_api
@@ -48,6 +49,7 @@ router.register("mentors", mentoring_pairings_api.MentorViewSet, basename="mento
 router.register("pairings", mentoring_pairings_api.PairingViewSet, basename="pairing")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("scoring-periods", scoring_api.ScoringPeriodViewSet, basename="scoring-period")
+router.register("quarterly-reports", QuarterlyReportViewSet, basename="quarterly-report")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api_token"),

@@ -109,6 +109,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.change_monthlyreport",
         "training.view_writing",
         "training.change_writing",
+        # Quarterly reports (issue 7): staff request and regenerate those of their scope.
+        *(f"reports.{a}_quarterlyreport" for a in ("view", "add", "change")),
     ],
     Role.LEADER: [
         *(p % "view" for p in _CADRE_DATA),
@@ -130,6 +132,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.view_objection",
         "scoring.view_followup",
         *(f"training.view_{m}" for m in (*_TRAINING_SEEN, "defense", "budget", "spending")),
+        # Quarterly reports (issue 7): leaders read them.
+        "reports.view_quarterlyreport",
     ],
     Role.MENTOR: [
         *(p % "view" for p in _CADRE_DATA),

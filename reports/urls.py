@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns: list = [
     path("", include("reports.urls_growth")),
     path("", include("reports.urls_dashboard")),
+    path("", include("reports.urls_quarterly")),
 ]

@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.reminders_run_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The overall quarterly report (季度报告) of the quarter just ended.
+    "quarterly-report": {
+        "task": "reports.tasks_quarterly.quarterly_report_beat_task",
+        "schedule": crontab(minute=0, hour=2, day_of_month="1", month_of_year="1,4,7,10"),
+    },
 }
 
 CACHES = {

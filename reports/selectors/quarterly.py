@@ -1,0 +1,510 @@
+"""The figures of the quarterly report (季度报告) for the leading group: one function, a
+bounded number of set-based queries (about fifteen whatever the number of cadres), reusing the
+other apps' selectors (compliance board, standings, writing summary, ages).
+
+Definitions (documented here and in the report itself):
+- Scope: `unit=None` is every unit; otherwise the unit's subtree. Cadres counted are those
+  serving (在职) now, in a unit of the scope.
+- Attendance rate (出勤率) per unit one level below the scope: (出席 + 迟到) / 受邀 for the
+  participants of activities that started in the quarter, grouped by the participant's unit.
+- Middle-level cadres (中层干部): the cadre model has no such flag, so a serving cadre counts as
+  middle-level when the rank (职级) names a section/division grade (副科, 正科, 科级, 副处, 正处)
+  or the position (职务) contains “中层”. See `MIDDLE_RANK_RE` / `MIDDLE_POSITION_MARK`.
+- “Under 35 / 30 / 40” means a full age (周岁, `cadres.ages.age_on`) below that number on the
+  quarter's last day: a cadre turning 35 on that day is no longer under 35.
+- Villages: units of kind 村 or 社区 in the scope; a village's cadres are those whose unit is
+  the village (or below it). Reserve heads (后备干部): `Cadre.is_reserve`; the target is 1–2
+  under 40 per village, and a village passes with at least one (more is reported, not failed).
+- Structure targets: ≥ 20 % of middle-level cadres under 35, and of those ≥ 1/3 under 30;
+  with no middle-level cadre at all the shares are undefined and both targets fail (nothing
+  to meet them with); with none under 35 the second target fails too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.ages import _years_before
+from cadres.choices import CadreStatus, UnitKind
+from cadres.models import Cadre, Unit
+from core.roles import Role
+
+MIDDLE_RANK_RE = r"(副科|正科|科级|副处|正处)"
+MIDDLE_POSITION_MARK = "中层"
+VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
+# Points bands (积分分布): lower bounds, inclusive; the last band is open.
+POINT_BANDS = (
+    Decimal("-999999"),
+    Decimal("0.01"),
+    Decimal("10"),
+    Decimal("20"),
+    Decimal("50"),
+    Decimal("100"),
+)
+MOVERS = 10
+SHARE_UNDER_35 = Fraction(1, 5)
+SHARE_UNDER_30_OF_35 = Fraction(1, 3)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end_month = 3 * quarter
+    nxt = datetime.date(year + (end_month == 12), end_month % 12 + 1, 1)
+    return start, nxt - datetime.timedelta(days=1)
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+class SystemViewer:
+    """An administrator-like reader for the selectors that take a user (the report is made
+    by a task, for a scope already checked by the request service)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    pk = id = None
+    unit_id = None
+    _qingmiao_roles = frozenset({Role.ADMIN.value})
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return True
+
+
+@dataclass
+class TypeRow:
+    type: str
+    label: str
+    count: int = 0
+    hours: Decimal = Decimal("0")
+
+
+@dataclass
+class AttendanceRow:
+    unit: str
+    invited: int = 0
+    present: int = 0
+    late: int = 0
+    leave: int = 0
+    absent: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.invited:
+            return None
+        return (Decimal(100 * (self.present + self.late)) / self.invited).quantize(Decimal("0.1"))
+
+
+@dataclass
+class ComplianceRow:
+    unit: str
+    cadres: int
+    behind: int
+    rate: int | None
+    pairings: int
+    pairings_behind: int
+    duty_rate: int | None
+    talks: dict
+
+
+@dataclass
+class Mover:
+    name: str
+    unit: str
+    total: Decimal
+    previous: Decimal
+    change: Decimal
+
+
+@dataclass
+class FundRow:
+    unit: str
+    source: str
+    budget: Decimal
+    spent_quarter: Decimal
+    spent_to_date: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (100 * self.spent_to_date / self.budget).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Target:
+    label: str
+    value: str
+    required: str
+    passed: bool | None  # None: not recorded
+
+
+@dataclass
+class VillageRow:
+    unit: str
+    cadres: int
+    under_35: int
+    reserve_under_40: int
+
+    @property
+    def passes_under_35(self) -> bool:
+        return self.under_35 >= 1
+
+    @property
+    def passes_reserve(self) -> bool:
+        return self.reserve_under_40 >= 1
+
+
+@dataclass
+class Structure:
+    middle: int
+    middle_under_35: int
+    middle_under_30: int
+    villages: list[VillageRow]
+    targets: list[Target]
+
+    @property
+    def villages_without_under_35(self) -> list[VillageRow]:
+        return [v for v in self.villages if not v.passes_under_35]
+
+
+@dataclass
+class QuarterlyFigures:
+    year: int
+    quarter: int
+    start: datetime.date
+    end: datetime.date
+    unit: Unit | None
+    scope_label: str
+    cadres: int
+    activities: list[TypeRow]
+    attendance: list[AttendanceRow]
+    attendance_total: AttendanceRow
+    compliance: list[ComplianceRow]
+    compliance_total: ComplianceRow
+    talk_labels: dict
+    writing: dict
+    bands: list[tuple[str, int]]
+    top_movers: list[Mover]
+    bottom_movers: list[Mover]
+    points_mean: Decimal | None
+    follow_ups_opened: int
+    follow_ups_closed: int
+    follow_ups_open_at_end: int
+    fund: list[FundRow]
+    fund_total: FundRow
+    structure: Structure
+    generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+
+def _in_scope(unit: Unit | None, prefix: str) -> Q:
+    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def _day_bounds(start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return low, high
+
+
+def _key_len(unit: Unit | None) -> int:
+    return (len(unit.path) if unit else 0) + Unit.steplen
+
+
+def _unit_names(paths) -> dict[str, str]:
+    return dict(Unit.objects.filter(path__in=list(paths)).values_list("path", "full_name"))
+
+
+def _activities(unit, low, high) -> list[TypeRow]:
+    from training.choices import ActivityType
+    from training.models import Activity
+
+    rows = {t.value: TypeRow(t.value, str(t.label)) for t in ActivityType}
+    for r in (
+        Activity.objects.filter(_in_scope(unit, "unit__"), starts_at__gte=low, starts_at__lt=high)
+        .order_by()
+        .values("type")
+        .annotate(n=Count("pk"), h=Sum("hours"))
+    ):
+        row = rows.setdefault(r["type"], TypeRow(r["type"], r["type"]))
+        row.count, row.hours = r["n"], r["h"] or Decimal("0")
+    return list(rows.values())
+
+
+def _attendance(unit, low, high) -> tuple[list[AttendanceRow], AttendanceRow]:
+    from training.choices import Attendance
+    from training.models import Participant
+
+    key_len = _key_len(unit)
+    a = Attendance
+    qs = (
+        Participant.objects.filter(
+            _in_scope(unit, "cadre__unit__"),
+            activity__starts_at__gte=low,
+            activity__starts_at__lt=high,
+        )
+        .order_by()
+        .annotate(key=Substr("cadre__unit__path", 1, key_len))
+        .values("key")
+        .annotate(
+            invited=Count("pk"),
+            present=Count("pk", filter=Q(attendance=a.PRESENT)),
+            late=Count("pk", filter=Q(attendance=a.LATE)),
+            leave=Count("pk", filter=Q(attendance=a.LEAVE)),
+            absent=Count("pk", filter=Q(attendance=a.ABSENT)),
+        )
+    )
+    data = list(qs)
+    names = _unit_names(r["key"] for r in data)
+    rows, total = [], AttendanceRow(_("合计"))
+    for r in sorted(data, key=lambda r: r["key"]):
+        row = AttendanceRow(
+            names.get(r["key"], r["key"]),
+            r["invited"],
+            r["present"],
+            r["late"],
+            r["leave"],
+            r["absent"],
+        )
+        rows.append(row)
+        for name in ("invited", "present", "late", "leave", "absent"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return rows, total
+
+
+def _compliance(unit, end):
+    from mentoring.selectors.compliance import unit_board
+
+    board = unit_board(SystemViewer(), unit=unit, today=end)
+
+    def conv(row, label):
+        return ComplianceRow(
+            label,
+            row.cadres,
+            row.behind,
+            row.rate,
+            row.pairings,
+            row.pairings_behind,
+            row.duty_rate,
+            dict(row.talks),
+        )
+
+    rows = [
+        conv(
+            r,
+            r.unit.full_name
+            if r.unit is not None
+            else (unit.full_name + _("（本级）") if unit else r.path),
+        )
+        for r in board.rows
+    ]
+    labels = {t.key: str(t.label) for t in board.talks}
+    return rows, conv(board.total, _("合计")), labels
+
+
+def _writing(unit, start, end) -> dict:
+    from training.choices import Review
+    from training.models import Writing
+    from training.selectors.writing import writing_summary
+
+    return writing_summary(
+        Writing.objects.filter(
+            _in_scope(unit, "cadre__unit__"),
+            status=Review.ACCEPTED,
+            published_on__gte=start,
+            published_on__lte=end,
+        )
+    )
+
+
+def _points(cadres, year, quarter, start, end):
+    from scoring.selectors.standings import standings_of
+
+    p_start, p_end = quarter_bounds(*previous_quarter(year, quarter))
+    rows = standings_of(cadres, start=start, end=end, previous=(p_start, p_end))
+    bands = []
+    labels = ["≤ 0", "0–10", "10–20", "20–50", "50–100", "≥ 100"]
+    counts = [0] * len(POINT_BANDS)
+    for s in rows:
+        index = 0
+        for i, low in enumerate(POINT_BANDS):
+            if s.total >= low:
+                index = i
+        counts[index] += 1
+    bands = list(zip(labels, counts, strict=True))
+    movers = [
+        Mover(
+            s.name, s.unit_name, s.total, s.previous_total or Decimal("0"), s.trend or Decimal("0")
+        )
+        for s in rows
+    ]
+    movers.sort(key=lambda m: (-m.change, m.name))
+    top = [m for m in movers[:MOVERS] if m.change > 0]
+    bottom = [m for m in reversed(movers[-MOVERS:]) if m.change < 0]
+    mean = (
+        (sum((s.total for s in rows), Decimal("0")) / len(rows)).quantize(Decimal("0.01"))
+        if rows
+        else None
+    )
+    return bands, top, bottom, mean
+
+
+def _follow_ups(unit, start, end) -> tuple[int, int, int]:
+    from scoring.models import FollowUp
+
+    low, high = _day_bounds(start, end)
+    done = FollowUp.Status.DONE
+    r = FollowUp.objects.filter(_in_scope(unit, "cadre__unit__")).aggregate(
+        opened=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
+        closed=Count("pk", filter=Q(status=done, talked_on__gte=start, talked_on__lte=end)),
+        open_at_end=Count(
+            "pk",
+            filter=Q(created_at__lt=high)
+            & (~Q(status=done) | Q(talked_on__gt=end) | Q(talked_on__isnull=True)),
+        ),
+    )
+    return r["opened"], r["closed"], r["open_at_end"]
+
+
+def _fund(unit, year, start, end) -> tuple[list[FundRow], FundRow]:
+    from training.choices import FundSource
+    from training.models import Budget
+
+    year_start = datetime.date(year, 1, 1)
+    qs = (
+        Budget.objects.filter(_in_scope(unit, "unit__"), year=year)
+        .order_by("unit__path", "source")
+        .values("unit__full_name", "source", "amount")
+        .annotate(
+            quarter=Sum("spendings__amount", filter=Q(spendings__spent_on__range=(start, end))),
+            to_date=Sum(
+                "spendings__amount", filter=Q(spendings__spent_on__range=(year_start, end))
+            ),
+        )
+    )
+    labels = dict(FundSource.choices)
+    zero = Decimal("0")
+    rows = [
+        FundRow(r["unit__full_name"], str(labels.get(r["source"], r["source"])), r["amount"],
+                r["quarter"] or zero, r["to_date"] or zero)
+        for r in qs
+    ]  # fmt: skip
+    total = FundRow(
+        _("合计"),
+        "",
+        sum((r.budget for r in rows), zero),
+        sum((r.spent_quarter for r in rows), zero),
+        sum((r.spent_to_date for r in rows), zero),
+    )
+    return rows, total
+
+
+def _pct(part: int, whole: int) -> str:
+    return "—" if not whole else f"{100 * part / whole:.1f}%"
+
+
+def structure(cadres, unit, end: datetime.date) -> Structure:
+    """Structure targets on `end` (the quarter's last day) for the serving `cadres` of the
+    scope: two queries (middle-level counts; villages with their young cadres)."""
+    born_after_35 = _years_before(end, 35)  # age < 35 ⇔ born after this day
+    born_after_30 = _years_before(end, 30)
+    born_after_40 = _years_before(end, 40)
+    middle_q = Q(rank__regex=MIDDLE_RANK_RE) | Q(position__contains=MIDDLE_POSITION_MARK)
+    m = cadres.filter(middle_q).aggregate(
+        n=Count("pk"),
+        u35=Count("pk", filter=Q(birth_date__gt=born_after_35)),
+        u30=Count("pk", filter=Q(birth_date__gt=born_after_30)),
+    )
+    serving = Q(cadres__status=CadreStatus.ACTIVE)
+    villages = [
+        VillageRow(v["full_name"], v["n"], v["u35"], v["r40"])
+        for v in Unit.objects.filter(_in_scope(unit, ""), kind__in=VILLAGE_KINDS)
+        .order_by("path")
+        .values("full_name")
+        .annotate(
+            n=Count("cadres", filter=serving),
+            u35=Count("cadres", filter=serving & Q(cadres__birth_date__gt=born_after_35)),
+            r40=Count(
+                "cadres",
+                filter=serving & Q(cadres__is_reserve=True, cadres__birth_date__gt=born_after_40),
+            ),
+        )
+    ]
+    n, u35, u30 = m["n"], m["u35"], m["u30"]
+    missing = [v for v in villages if not v.passes_under_35]
+    no_reserve = [v for v in villages if not v.passes_reserve]
+    targets = [
+        Target(
+            _("中层干部中35岁以下占比"),
+            f"{u35}/{n}（{_pct(u35, n)}）",
+            "≥ 20%",
+            bool(n) and Fraction(u35, n) >= SHARE_UNDER_35,
+        ),
+        Target(
+            _("35岁以下中层干部中30岁以下占比"),
+            f"{u30}/{u35}（{_pct(u30, u35)}）",
+            "≥ 1/3",
+            bool(u35) and Fraction(u30, u35) >= SHARE_UNDER_30_OF_35,
+        ),
+        Target(
+            _("无35岁以下干部的村（社区）"),
+            f"{len(missing)}/{len(villages)}",
+            "0",
+            not missing,
+        ),
+        Target(
+            _("无40岁以下后备干部的村（社区）"),
+            f"{len(no_reserve)}/{len(villages)}",
+            _("0（每村1–2名）"),
+            not no_reserve,
+        ),
+    ]
+    return Structure(n, u35, u30, villages, targets)
+
+
+def quarterly_figures(*, year: int, quarter: int, unit: Unit | None = None) -> QuarterlyFigures:
+    start, end = quarter_bounds(year, quarter)
+    low, high = _day_bounds(start, end)
+    cadres = Cadre.objects.filter(_in_scope(unit, "unit__"), status=CadreStatus.ACTIVE)
+    attendance, attendance_total = _attendance(unit, low, high)
+    compliance, compliance_total, talk_labels = _compliance(unit, end)
+    bands, top, bottom, mean = _points(cadres, year, quarter, start, end)
+    opened, closed, open_at_end = _follow_ups(unit, start, end)
+    fund, fund_total = _fund(unit, year, start, end)
+    return QuarterlyFigures(
+        year=year,
+        quarter=quarter,
+        start=start,
+        end=end,
+        unit=unit,
+        scope_label=unit.full_name if unit else _("全部单位"),
+        cadres=cadres.count(),
+        activities=_activities(unit, low, high),
+        attendance=attendance,
+        attendance_total=attendance_total,
+        compliance=compliance,
+        compliance_total=compliance_total,
+        talk_labels=talk_labels,
+        writing=_writing(unit, start, end),
+        bands=bands,
+        top_movers=top,
+        bottom_movers=bottom,
+        points_mean=mean,
+        follow_ups_opened=opened,
+        follow_ups_closed=closed,
+        follow_ups_open_at_end=open_at_end,
+        fund=fund,
+        fund_total=fund_total,
+        structure=structure(cadres, unit, end),
+    )
