@@ -41,13 +41,13 @@ def birth_date_range_for_band(
     }[AgeBand(band)]
     low_age, high_age = bounds
     # age >= low  ⇔ born on or before today minus `low` years
-    latest = _years_before(today, low_age) if low_age is not None else None
+    latest = years_before(today, low_age) if low_age is not None else None
     # age <= high ⇔ born after today minus (high + 1) years
-    earliest_exclusive = _years_before(today, high_age + 1) if high_age is not None else None
+    earliest_exclusive = years_before(today, high_age + 1) if high_age is not None else None
     return earliest_exclusive, latest
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
+def years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a common year

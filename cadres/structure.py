@@ -17,7 +17,7 @@ from operator import or_
 from django.conf import settings
 from django.db.models import Count, Q
 
-from cadres.ages import birth_date_range_for_band
+from cadres.ages import birth_date_range_for_band, years_before
 from cadres.choices import AgeBand, CadreCategory
 
 
@@ -34,6 +34,12 @@ def age_at_most_q(band: str, today: datetime.date, prefix: str = "") -> Q:
     """Cadres whose age today is at most the upper bound of `band` (le30: 30, 31_35: 35)."""
     born_after, _ = birth_date_range_for_band(band, today)
     return Q(**{f"{prefix}birth_date__gt": born_after})
+
+
+def age_at_most_years_q(years: int, today: datetime.date, prefix: str = "") -> Q:
+    """Cadres aged at most `years` full years on `today` (35岁以下 includes 35: 以下 counts the
+    number itself)."""
+    return Q(**{f"{prefix}birth_date__gt": years_before(today, years + 1)})
 
 
 def target_under_35() -> Fraction:

@@ -39,7 +39,7 @@ def quarterly_pdf(f: QuarterlyFigures) -> bytes:
 
 
 def _mark(passed) -> str:
-    return _("未记录") if passed is None else (_("达标") if passed else _("未达标"))
+    return _("不适用") if passed is None else (_("达标") if passed else _("未达标"))
 
 
 def quarterly_xlsx(f: QuarterlyFigures) -> bytes:

@@ -7,17 +7,17 @@ Definitions (documented here and in the report itself):
   serving (在职) now, in a unit of the scope.
 - Attendance rate (出勤率) per unit one level below the scope: (出席 + 迟到) / 受邀 for the
   participants of activities that started in the quarter, grouped by the participant's unit.
-- Middle-level cadres (中层干部): the cadre model has no such flag, so a serving cadre counts as
-  middle-level when the rank (职级) names a section/division grade (副科, 正科, 科级, 副处, 正处)
-  or the position (职务) contains “中层”. See `MIDDLE_RANK_RE` / `MIDDLE_POSITION_MARK`.
-- “Under 35 / 30 / 40” means a full age (周岁, `cadres.ages.age_on`) below that number on the
-  quarter's last day: a cadre turning 35 on that day is no longer under 35.
+- Middle-level cadres (中层干部) and the share targets: `cadres.structure` (the one definition
+  the dashboard uses too: a serving non-village cadre whose position names a middle-level post,
+  `QINGMIAO_MIDDLE_LEVEL_POSITION_WORDS`).
+- “35岁以下 / 30岁以下 / 40岁以下” include the number itself (以下 counts it): a full age (周岁)
+  of at most 35 / 30 / 40 on the quarter's last day.
 - Villages: units of kind 村 or 社区 in the scope; a village's cadres are those whose unit is
   the village (or below it). Reserve heads (后备干部): `Cadre.is_reserve`; the target is 1–2
   under 40 per village, and a village passes with at least one (more is reported, not failed).
-- Structure targets: ≥ 20 % of middle-level cadres under 35, and of those ≥ 1/3 under 30;
-  with no middle-level cadre at all the shares are undefined and both targets fail (nothing
-  to meet them with); with none under 35 the second target fails too.
+- Structure targets: ≥ 20 % of middle-level cadres 35 or under, and of those ≥ 1/3 30 or
+  under (`QINGMIAO_STRUCTURE_UNDER_35_SHARE`, `…_UNDER_30_SHARE`); with no middle-level cadre
+  (or none 35 or under, for the second) the share is undefined and the target reads 不适用.
 """
 
 from __future__ import annotations
@@ -25,20 +25,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.ages import _years_before
 from cadres.choices import CadreStatus, UnitKind
 from cadres.models import Cadre, Unit
+from cadres.structure import age_at_most_years_q, structure_shares
 from core.roles import Role
 
-MIDDLE_RANK_RE = r"(副科|正科|科级|副处|正处)"
-MIDDLE_POSITION_MARK = "中层"
 VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 # Points bands (积分分布): lower bounds, inclusive; the last band is open.
 POINT_BANDS = (
@@ -50,8 +47,6 @@ POINT_BANDS = (
     Decimal("100"),
 )
 MOVERS = 10
-SHARE_UNDER_35 = Fraction(1, 5)
-SHARE_UNDER_30_OF_35 = Fraction(1, 3)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
@@ -146,7 +141,7 @@ class Target:
     label: str
     value: str
     required: str
-    passed: bool | None  # None: not recorded
+    passed: bool | None  # None: not applicable (no one to measure)
 
 
 @dataclass
@@ -417,15 +412,7 @@ def _pct(part: int, whole: int) -> str:
 def structure(cadres, unit, end: datetime.date) -> Structure:
     """Structure targets on `end` (the quarter's last day) for the serving `cadres` of the
     scope: two queries (middle-level counts; villages with their young cadres)."""
-    born_after_35 = _years_before(end, 35)  # age < 35 ⇔ born after this day
-    born_after_30 = _years_before(end, 30)
-    born_after_40 = _years_before(end, 40)
-    middle_q = Q(rank__regex=MIDDLE_RANK_RE) | Q(position__contains=MIDDLE_POSITION_MARK)
-    m = cadres.filter(middle_q).aggregate(
-        n=Count("pk"),
-        u35=Count("pk", filter=Q(birth_date__gt=born_after_35)),
-        u30=Count("pk", filter=Q(birth_date__gt=born_after_30)),
-    )
+    shares = structure_shares(cadres, end)
     serving = Q(cadres__status=CadreStatus.ACTIVE)
     villages = [
         VillageRow(v["full_name"], v["n"], v["u35"], v["r40"])
@@ -434,14 +421,16 @@ def structure(cadres, unit, end: datetime.date) -> Structure:
         .values("full_name")
         .annotate(
             n=Count("cadres", filter=serving),
-            u35=Count("cadres", filter=serving & Q(cadres__birth_date__gt=born_after_35)),
+            u35=Count("cadres", filter=serving & age_at_most_years_q(35, end, "cadres__")),
             r40=Count(
                 "cadres",
-                filter=serving & Q(cadres__is_reserve=True, cadres__birth_date__gt=born_after_40),
+                filter=serving
+                & Q(cadres__is_reserve=True)
+                & age_at_most_years_q(40, end, "cadres__"),
             ),
         )
     ]
-    n, u35, u30 = m["n"], m["u35"], m["u30"]
+    n, u35, u30 = shares.middle, shares.under_35, shares.under_30
     missing = [v for v in villages if not v.passes_under_35]
     no_reserve = [v for v in villages if not v.passes_reserve]
     targets = [
@@ -449,13 +438,13 @@ def structure(cadres, unit, end: datetime.date) -> Structure:
             _("中层干部中35岁以下占比"),
             f"{u35}/{n}（{_pct(u35, n)}）",
             "≥ 20%",
-            bool(n) and Fraction(u35, n) >= SHARE_UNDER_35,
+            shares.under_35_met,
         ),
         Target(
             _("35岁以下中层干部中30岁以下占比"),
             f"{u30}/{u35}（{_pct(u30, u35)}）",
             "≥ 1/3",
-            bool(u35) and Fraction(u30, u35) >= SHARE_UNDER_30_OF_35,
+            shares.under_30_met,
         ),
         Target(
             _("无35岁以下干部的村（社区）"),

@@ -77,9 +77,9 @@ def media(settings, tmp_path):
 def data(world):
     town, office = world["units"]["town"], world["units"]["office"]
     c = world["cadres"]
-    # Middle-level: 副科 and 中层 positions.
-    young = f.CadreFactory(name="孙悦", unit=office, rank="副科", birth_date=born(28))
-    f.CadreFactory(name="周敏", unit=office, rank="正科", birth_date=born(45))
+    # Middle-level (cadres.structure): positions naming a middle-level post.
+    young = f.CadreFactory(name="孙悦", unit=office, position="党政办副主任", birth_date=born(28))
+    f.CadreFactory(name="周敏", unit=office, position="农业服务站站长", birth_date=born(45))
     f.CadreFactory(name="吴磊", unit=office, position="中层副职", birth_date=born(40))
     # Activities in the quarter (and one outside it).
     a1 = Activity.objects.create(
@@ -169,7 +169,7 @@ def test_figures_on_a_known_dataset(data, django_assert_max_num_queries):
 def test_figures_query_count_does_not_grow(data, django_assert_max_num_queries):
     office = data["units"]["office"]
     for _ in range(30):
-        f.CadreFactory(unit=office, rank="副科", birth_date=born(33))
+        f.CadreFactory(unit=office, position="中层正职", birth_date=born(33))
     with django_assert_max_num_queries(20):
         quarterly_figures(year=Y, quarter=Q, unit=None)
 
@@ -181,32 +181,40 @@ def test_structure_edge_cases():
     v1 = f.make_unit("东浦村", town, kind=UnitKind.VILLAGE)
     v2 = f.make_unit("西浦社区", town, kind=UnitKind.COMMUNITY)
     serving = Cadre.objects.filter(status="active")
-    # No middle-level cadre at all: both share targets fail (nothing meets them).
+    # No middle-level cadre at all: both share targets are not applicable (不适用).
     s = structure(serving, None, END)
-    assert s.middle == 0 and [t.passed for t in s.targets[:2]] == [False, False]
+    assert s.middle == 0 and [t.passed for t in s.targets[:2]] == [None, None]
     assert {v.unit for v in s.villages_without_under_35} == {v1.full_name, v2.full_name}
-    # Exactly 20 %: 1 of 5 under 35 passes; that one under 30 → 1/1 ≥ 1/3.
-    f.CadreFactory(unit=office, rank="副科", birth_date=born(29))
+    # Exactly 20 %: 1 of 5 is 35 or under; that one is 30 or under → 1/1 ≥ 1/3.
+    f.CadreFactory(unit=office, position="中层副职", birth_date=born(29))
     for _ in range(4):
-        f.CadreFactory(unit=office, rank="正科", birth_date=born(50))
+        f.CadreFactory(unit=office, position="站长", birth_date=born(50))
     s = structure(serving, None, END)
     assert (s.middle, s.middle_under_35, s.middle_under_30) == (5, 1, 1)
     assert s.targets[0].passed and s.targets[1].passed
-    # One more at 35 exactly: turning 35 on the quarter's last day is no longer under 35.
-    f.CadreFactory(unit=office, rank="副科", birth_date=born(35, days=0))
+    # 35岁以下 counts 35 itself: one turning 35 on the quarter's last day counts (2 of 6) …
+    f.CadreFactory(unit=office, position="中层正职", birth_date=born(35, days=0))
     s = structure(serving, None, END)
-    assert (s.middle, s.middle_under_35) == (6, 1) and not s.targets[0].passed  # 16.7 %
-    # …but on the day before, still 34.
-    assert structure(serving, None, END - datetime.timedelta(days=1)).middle_under_35 == 2
-    # Of 3 under 35, 1 under 30 is exactly 1/3: passes; 0 under 30 fails.
-    f.CadreFactory(unit=office, rank="副科", birth_date=born(33))
-    f.CadreFactory(unit=office, rank="副科", birth_date=born(34))
+    assert (s.middle, s.middle_under_35) == (6, 2) and s.targets[0].passed
+    # … one turning 36 that day does not (2 of 7 = 28.6 %), though on the day before they did.
+    f.CadreFactory(unit=office, position="中层正职", birth_date=born(36, days=0))
+    s = structure(serving, None, END)
+    assert (s.middle, s.middle_under_35) == (7, 2) and s.targets[0].passed
+    assert structure(serving, None, END - datetime.timedelta(days=1)).middle_under_35 == 3
+    # Of those 35 or under, 1 of 3 aged 30 or under is exactly 1/3: passes; 1 of 4 fails.
+    f.CadreFactory(unit=office, position="中层副职", birth_date=born(33))
     s = structure(serving, None, END)
     assert (s.middle_under_35, s.middle_under_30) == (3, 1) and s.targets[1].passed
+    f.CadreFactory(unit=office, position="中层副职", birth_date=born(34))
+    s = structure(serving, None, END)
+    assert (s.middle_under_35, s.middle_under_30) == (4, 1) and s.targets[1].passed is False
+    # A village cadre never counts as middle-level, whatever the position says.
+    f.CadreFactory(unit=v1, position="村委会主任", birth_date=born(60), category="village")
+    assert structure(serving, None, END).middle == 9
     # Villages: one under 35 and one reserve under 40 in 东浦村; 西浦社区 has none.
     f.CadreFactory(unit=v1, birth_date=born(34), category="village")
     f.CadreFactory(unit=v1, birth_date=born(39), is_reserve=True, category="village")
-    f.CadreFactory(unit=v2, birth_date=born(35, days=0), is_reserve=True, category="village")
+    f.CadreFactory(unit=v2, birth_date=born(36, days=0), is_reserve=True, category="village")
     s = structure(serving, None, END)
     rows = {v.unit: v for v in s.villages}
     assert rows[v1.full_name].passes_under_35 and rows[v1.full_name].passes_reserve
