@@ -3,6 +3,8 @@ workbook (one sheet per section), both from `QuarterlyFigures`."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -38,6 +40,12 @@ def quarterly_pdf(f: QuarterlyFigures) -> bytes:
     )
 
 
+def _sheet(title: str) -> str:
+    """A section title as a sheet name: without its numbering (“一、”, “1. ”), at most the 31
+    characters Excel allows."""
+    return re.sub(r"^\s*(\S+、|\d+\.\s*)", "", title)[:31]
+
+
 def _mark(passed) -> str:
     return _("不适用") if passed is None else (_("达标") if passed else _("未达标"))
 
@@ -47,12 +55,12 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
     talk_keys = list(f.talk_labels)
     sheets = [
         {
-            "title": t[0][2:],
+            "title": _sheet(t[0]),
             "headers": [_("类型"), _("场次"), _("学时")],
             "rows": [[r.label, r.count, float(r.hours)] for r in f.activities],
         },
         {
-            "title": t[1][2:],
+            "title": _sheet(t[1]),
             "headers": [
                 _("单位"),
                 _("受邀"),
@@ -76,7 +84,7 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
         {
-            "title": t[2][2:],
+            "title": _sheet(t[2]),
             "headers": [
                 _("单位"),
                 _("干部数"),
@@ -102,7 +110,7 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
         {
-            "title": t[3][2:],
+            "title": _sheet(t[3]),
             "headers": [_("采用层级"), *f.writing["kinds"], _("合计")],
             "rows": [
                 *[[r["level"], *r["cells"], r["total"]] for r in f.writing["rows"]],
@@ -110,7 +118,7 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
         {
-            "title": t[4][2:],
+            "title": _sheet(t[4]),
             "headers": [_("项目"), _("姓名/分段"), _("单位"), _("本季度"), _("上季度"), _("变化")],
             "rows": [
                 *[[_("积分分布"), label, "", n, None, None] for label, n in f.bands],
@@ -139,12 +147,12 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
         {
-            "title": t[5][2:],
+            "title": _sheet(t[5]),
             "headers": [_("本季度新增约谈"), _("本季度完成约谈"), _("季末未完成")],
             "rows": [[f.follow_ups_opened, f.follow_ups_closed, f.follow_ups_open_at_end]],
         },
         {
-            "title": t[6][2:],
+            "title": _sheet(t[6]),
             "headers": [
                 _("单位"),
                 _("经费来源"),
@@ -166,7 +174,7 @@ def quarterly_xlsx(f: QuarterlyFigures) -> bytes:
             ],
         },
         {
-            "title": t[7][2:],
+            "title": _sheet(t[7]),
             "headers": [_("指标/村（社区）"), _("实际"), _("要求"), _("结果")],
             "rows": [
                 *[[x.label, x.value, x.required, _mark(x.passed)] for x in f.structure.targets],
