@@ -1,4 +1,6 @@
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
 # Each part of the reports app adds its own urls module here.
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("reports.urls_pdf")),
+]

@@ -284,3 +284,6 @@ LOGGING = {
 QINGMIAO_IMPORT_MAX_BYTES = env.int("QINGMIAO_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 QINGMIAO_IMPORT_MAX_ROWS = env.int("QINGMIAO_IMPORT_MAX_ROWS", default=50_000)
 QINGMIAO_IMPORT_INLINE_ROWS = env.int("QINGMIAO_IMPORT_INLINE_ROWS", default=2_000)
+
+# Batch exports of growth records (成长档案批量导出): hours a ZIP is kept for download.
+QINGMIAO_EXPORT_TTL_HOURS = env.int("QINGMIAO_EXPORT_TTL_HOURS", default=72)
