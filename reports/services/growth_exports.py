@@ -72,7 +72,7 @@ def growth_export_run(*, export_id: int) -> GrowthExport:
     as it is. Failures are stored on the row with their reason."""
     with transaction.atomic():
         export = (
-            GrowthExport.objects.select_for_update()
+            GrowthExport.objects.select_for_update(of=("self",))
             .select_related("requested_by")
             .get(pk=export_id)
         )
