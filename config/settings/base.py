@@ -287,3 +287,5 @@ QINGMIAO_IMPORT_INLINE_ROWS = env.int("QINGMIAO_IMPORT_INLINE_ROWS", default=2_0
 
 # Batch exports of growth records (成长档案批量导出): hours a ZIP is kept for download.
 QINGMIAO_EXPORT_TTL_HOURS = env.int("QINGMIAO_EXPORT_TTL_HOURS", default=72)
+# Workers rendering many PDFs: recycle a child past ~400 MB (WeasyPrint's memory; library notes).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
