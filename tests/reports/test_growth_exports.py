@@ -244,3 +244,23 @@ def test_only_exporters_may_start_an_export(world, client, role):
         client.post("/growth/exports/new/", {"unit": world["units"]["town"].pk}).status_code == 403
     )
     assert not GrowthExport.objects.exists()
+
+
+SEEN: list[int] = []
+
+
+def progress_probe(*, cadres, start=None, end=None):
+    """A timeline source noting the export's progress as each record is rendered."""
+    SEEN.append(GrowthExport.objects.values_list("progress", flat=True).get())
+    return []
+
+
+def test_progress_moves_while_the_records_are_rendered(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    SEEN.clear()
+    monkeypatch.setattr("core.growth.SOURCES", [growth_source.SOURCE, f"{__name__}.progress_probe"])
+    c = world["cadres"]
+    ids = [c["self"].pk, c["mentee"].pk, c["bystander"].pk]
+    export = _export(world, ids, capture=django_capture_on_commit_callbacks)
+    assert SEEN == [0, 33, 66] and export.progress == 100
