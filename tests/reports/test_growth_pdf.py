@@ -144,3 +144,23 @@ def test_cli_refuses_an_unknown_cadre(db, tmp_path):
     with pytest.raises(CommandError, match="没有编号为 999999 的干部"):
         call_command("export_growth_record", "999999", "-o", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_points_trend_is_drawn(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from scoring.selectors.points_page import quarter_label
+    from scoring.services import event_record
+    from tests.mentoring.talks_helpers import rule
+
+    rule("growth.pdf.test", "3")
+    cadre = world["cadres"]["mentee"]
+    today = timezone.localdate()
+    for n, days in enumerate((200, 100, 10)):
+        event_record(kind="growth.pdf.test", cadre=cadre, occurred_on=today - datetime.timedelta(days=days),
+                     source=f"test:{n}", actor=world["users"]["admin"])  # fmt: skip
+    text = pdf_text(growth_record_pdf(viewer=world["users"]["admin"], cadre=cadre))
+    assert "季度积分趋势" in text and "暂无积分记录" not in text
+    assert quarter_label(today) in text  # the chart's axis labels are text in the PDF
