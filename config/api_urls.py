@@ -11,6 +11,7 @@ from mentoring.api_guidance import GuidanceLogViewSet
 from mentoring.api_self_reports import SelfReportViewSet
 from mentoring.api_talks import TalkViewSet
 from reports.api_growth import GrowthRecordView
+from reports.api_growth_exports import GrowthExportViewSet
 from reports.api_quarterly import QuarterlyReportViewSet
 from scoring import api as scoring_api
 from scoring.api_evaluations import EvaluationRoundViewSet
@@ -22,6 +23,7 @@ from training.api_forums import ForumViewSet
 from training.api_writing import WritingViewSet
 
 router = DefaultRouter()
+router.register("growth-exports", GrowthExportViewSet, basename="growth-export")
 router.register("units", cadres_api.UnitViewSet, basename="unit")
 router.register("cadres", cadres_api.CadreViewSet, basename="cadre")
 router.register("programmes", cadres_api.ProgrammeViewSet, basename="programme")

@@ -34,6 +34,7 @@ EVENT_SOURCES: list[str] = [
     "mentoring.reminders_talks.talk_overdue_events",
     "mentoring.reminders_self_reports.self_report_overdue_events",
     "mentoring.reminders_duties.duty_overdue_events",
+    "reports.services.growth_exports.growth_exports_expire",
 ]
 
 

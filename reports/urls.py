@@ -5,4 +5,5 @@ urlpatterns: list = [
     path("", include("reports.urls_growth")),
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_quarterly")),
+    path("", include("reports.urls_pdf")),
 ]

@@ -302,3 +302,8 @@ LOGGING = {
 QINGMIAO_IMPORT_MAX_BYTES = env.int("QINGMIAO_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 QINGMIAO_IMPORT_MAX_ROWS = env.int("QINGMIAO_IMPORT_MAX_ROWS", default=50_000)
 QINGMIAO_IMPORT_INLINE_ROWS = env.int("QINGMIAO_IMPORT_INLINE_ROWS", default=2_000)
+
+# Batch exports of growth records (成长档案批量导出): hours a ZIP is kept for download.
+QINGMIAO_EXPORT_TTL_HOURS = env.int("QINGMIAO_EXPORT_TTL_HOURS", default=72)
+# Workers rendering many PDFs: recycle a child past ~400 MB (WeasyPrint's memory; library notes).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
