@@ -13,6 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 GREEN = "#2f6b3f"
 GRID = "#d5ddd7"
 TEXT = "#555"
+# Named on the chart itself (a presentation attribute, inherited by every text and tspan): the
+# PDF renderer takes no page CSS inside an SVG, and a bold label would otherwise fall back to
+# a Latin font. The CJK fonts first (installed by bin/setup-system), then the usual desktop ones.
+FONTS = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
 def _n(value: float) -> str:
@@ -82,7 +86,7 @@ def radar_svg(
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {0} {0}" width="100%" '
-        'role="img" class="qm-chart" data-chart="radar">{1}'
+        'role="img" class="qm-chart" data-chart="radar" font-family="{6}">{1}'
         '<polygon points="{2}" fill="{3}" fill-opacity="0.25" stroke="{3}" stroke-width="2"/>'
         "{4}{5}</svg>",
         size,
@@ -91,6 +95,7 @@ def radar_svg(
         GREEN,
         dots,
         mark_safe("".join(labels)),  # noqa: S308  (built with format_html above)
+        FONTS,
     )
 
 
@@ -172,9 +177,10 @@ def trend_svg(
         )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'class="qm-chart" data-chart="trend">{}</svg>',
+        'class="qm-chart" data-chart="trend" font-family="{}">{}</svg>',
         width,
         height,
+        FONTS,
         mark_safe("".join(parts)),  # noqa: S308  (each part built with format_html)
     )
 

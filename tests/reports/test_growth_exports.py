@@ -249,7 +249,7 @@ def test_only_exporters_may_start_an_export(world, client, role):
 SEEN: list[int] = []
 
 
-def progress_probe(*, cadres, start=None, end=None):
+def progress_probe(*, cadres, start=None, end=None, viewer=None):
     """A timeline source noting the export's progress as each record is rendered."""
     SEEN.append(GrowthExport.objects.values_list("progress", flat=True).get())
     return []

@@ -166,3 +166,29 @@ def test_reader_sees_only_what_they_may(record, client):
     client.force_login(record["staff"])
     office = client.get(f"/cadres/{record['self'].pk}/growth/").content.decode()
     assert "2025Q1 积分" in office and "约谈：" in office and "季度评鉴2025-0" not in office
+
+
+def test_pdf_of_a_cadre_with_data_in_every_section_from_the_apps(record, client):
+    """The real sources (not a stand-in): the PDF names the cadre, every section title and
+    facts of each app, in embedded CJK fonts, and never the confidential talk note."""
+    from tests.pdfs import assert_cjk_fonts_embedded, pdf_text
+
+    client.force_login(record["staff"])
+    response = client.get(f"/cadres/{record['mentee'].pk}/growth/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = pdf_text(content).replace("\n", "")
+    assert "李娜" in text and "内部资料" in text
+    for title in SECTION_TITLES:
+        assert title in text, title
+    for fact in [
+        "党性教育课",
+        "金城青年说",
+        "基层治理调研",
+        "政务信息",
+        "交流工作思路",
+        "优秀共产党员",
+    ]:
+        assert fact in text, fact
+    assert SECRET not in text
+    assert_cjk_fonts_embedded(content)
