@@ -192,3 +192,13 @@ def test_pdf_of_a_cadre_with_data_in_every_section_from_the_apps(record, client)
         assert fact in text, fact
     assert SECRET not in text
     assert_cjk_fonts_embedded(content)
+
+
+def test_page_links_the_pdf_of_the_year_shown(record, client):
+    client.force_login(record["staff"])
+    pk = record["mentee"].pk
+    assert (
+        f'href="/cadres/{pk}/growth/pdf/"' in client.get(f"/cadres/{pk}/growth/").content.decode()
+    )
+    page = client.get(f"/cadres/{pk}/growth/", {"year": YEAR}).content.decode()
+    assert f'href="/cadres/{pk}/growth/pdf/?year={YEAR}"' in page
