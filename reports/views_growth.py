@@ -15,11 +15,19 @@ from scoring import charts
 YEARS_SHOWN = 10
 
 
+def parse_year(value) -> int | None:
+    """A year from a query value ("2025"), or None for anything else — other scripts' digits
+    ("²", "２０２５") included, which `str.isdigit` accepts and `int` may refuse."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        return None
+    return int(value) if 1900 < int(value) < 3000 else None
+
+
 def growth_filters(params) -> tuple[int | None, list[str]]:
     """The year (None: every year) and kinds (empty: all) asked for in `params`; values
     that are not a year or a kind are ignored."""
-    year = params.get("year") or ""
-    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else None
+    year = parse_year(params.get("year"))
     kinds = [k for k in params.getlist("kind") if k in GrowthKind.values]
     return year, kinds
 

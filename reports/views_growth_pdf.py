@@ -3,7 +3,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,15 +18,17 @@ from core.forms import BootstrapMixin
 from reports.models import GrowthExport
 from reports.services import growth_exports as exports
 from reports.services.growth_pdf import growth_record_pdf as render_record
+from reports.views_growth import parse_year
 
 
 def _year(request) -> int | None:
     raw = request.GET.get("year", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    year = parse_year(raw)  # the same years the growth record page accepts
+    if year is None:
         raise Http404
-    return int(raw)
+    return year
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -39,6 +41,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@permission_required("cadres.view_cadre", raise_exception=True)
 def growth_record_pdf(request, pk: int):
     cadre = get_object_or_404(cadres_visible_to(request.user).select_related("unit"), pk=pk)
     year = _year(request)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.growth import GrowthItem, GrowthKind
 from mentoring.models import DutyRecord, GuidanceLog, SelfReport, Talk
 from mentoring.models.self_reports import SelfReportStatus
+from mentoring.selectors.guidance import guidance_logs_visible_to
 
 
 def _range(rows, field: str, start, end):
@@ -24,9 +25,14 @@ def _line(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _guidance(cadres, start, end) -> list[GrowthItem]:
+def _guidance(cadres, start, end, viewer=None) -> list[GrowthItem]:
+    # A reader sees the logs their own scope gives them (a mentor: only their own pairings',
+    # never another mentor's of a shared mentee); without a reader, the office's view.
+    logs_in_scope = (
+        GuidanceLog.objects.all() if viewer is None else guidance_logs_visible_to(viewer)
+    )
     logs = _range(
-        GuidanceLog.objects.filter(cadre__in=cadres)
+        logs_in_scope.filter(cadre__in=cadres)
         .select_related("pairing__mentor")
         .only("id", "cadre_id", "date", "method", "content", "pairing__mentor__name"),
         "date",
@@ -122,7 +128,7 @@ def _self_reports(cadres, start, end) -> list[GrowthItem]:
 def growth_items(*, cadres, start=None, end=None, viewer=None) -> list[GrowthItem]:
     """Mentoring's items for `cadres` (a queryset or ids) dated within [start, end]."""
     return [
-        *_guidance(cadres, start, end),
+        *_guidance(cadres, start, end, viewer),
         *_talks(cadres, start, end),
         *_self_reports(cadres, start, end),
     ]

@@ -80,12 +80,13 @@ def _user(world, other_mentor, role):
     return other_mentor if role == "other_mentor" else world["users"][role]
 
 
-# (whose record, expected per role in ROLES order)
+# (whose record, expected per role in ROLES order); the evaluator reads no cadre records at
+# all (403, as on the page and the API), the others only those in their scope (404 otherwise).
 ACCESS = [
-    ("mentee", [200, 200, 200, 200, 404, 404, 404]),
-    ("self", [200, 200, 200, 404, 404, 404, 200]),
-    ("bystander", [200, 200, 200, 404, 200, 404, 404]),
-    ("outsider", [200, 404, 404, 404, 404, 404, 404]),
+    ("mentee", [200, 200, 200, 200, 404, 403, 404]),
+    ("self", [200, 200, 200, 404, 404, 403, 200]),
+    ("bystander", [200, 200, 200, 404, 200, 403, 404]),
+    ("outsider", [200, 404, 404, 404, 404, 403, 404]),
 ]
 
 

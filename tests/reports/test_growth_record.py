@@ -202,3 +202,38 @@ def test_page_links_the_pdf_of_the_year_shown(record, client):
     )
     page = client.get(f"/cadres/{pk}/growth/", {"year": YEAR}).content.decode()
     assert f'href="/cadres/{pk}/growth/pdf/?year={YEAR}"' in page
+
+
+@pytest.mark.parametrize("path", ["/cadres/{pk}/growth/", "/api/v1/cadres/{pk}/growth-record/"])
+def test_a_year_in_other_digits_is_ignored(record, client, path):
+    client.force_login(record["staff"])
+    for odd in ["²", "２０２５", "20255", "-1"]:
+        assert client.get(path.format(pk=record["mentee"].pk), {"year": odd}).status_code == 200
+
+
+def test_pdf_of_an_odd_year_is_not_found(record, client):
+    client.force_login(record["staff"])
+    for odd in ["²", "２０２５", "abc"]:
+        url = f"/cadres/{record['mentee'].pk}/growth/pdf/"
+        assert client.get(url, {"year": odd}).status_code == 404
+
+
+def test_a_mentor_does_not_read_another_mentors_guidance_of_a_shared_mentee(world, client):
+    import datetime
+
+    from mentoring.models import GuidanceLog, Pairing
+
+    users, mentee = world["users"], world["cadres"]["mentee"]
+    first = Pairing.objects.get(cadre=mentee, mentor__user=users["mentor"])
+    other = f.UserFactory(username="mentor2", roles=["mentor"])
+    f.PairingFactory(mentor=f.MentorFactory(user=other, unit=world["units"]["town"]), cadre=mentee)
+    GuidanceLog.objects.create(
+        pairing=first, cadre=mentee, date=datetime.date(2025, 3, 1), method="exchange",
+        focus="skills", content="仅第一位导师可见的帮带内容",
+    )  # fmt: skip
+    for reader, sees in [(other, False), (users["mentor"], True), (users["staff"], True)]:
+        client.force_login(reader)
+        page = client.get(f"/cadres/{mentee.pk}/growth/").content.decode()
+        api = client.get(f"/api/v1/cadres/{mentee.pk}/growth-record/").content.decode()
+        assert ("仅第一位导师可见的帮带内容" in page) is sees, reader
+        assert ("仅第一位导师可见的帮带内容" in api) is sees, reader
