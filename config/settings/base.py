@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "DutyKindEnum": "mentoring.models.duties.DutyKind",
         "PeriodStatusEnum": "core.cadence.PeriodStatus",
         "GrowthKindEnum": "core.growth.GrowthKind",
+        "JobStatusEnum": "reports.models.JobStatus",
     },
 }
 
