@@ -1,5 +1,5 @@
 """API of quarterly reports: `/api/v1/quarterly-reports/` — list, create (= request: queue the
-report of a year, quarter and unit; again = regenerate the same row), retrieve (status and
+report of a year, quarter and unit or programme; again = regenerate the same row), retrieve (status and
 progress), `{id}/retry/`, `{id}/pdf/`, `{id}/xlsx/`. Scoped as the pages
 (`reports.services.quarterly`)."""
 
@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.models import Unit
+from cadres.models import Programme, Unit
 from reports.models import QuarterlyReport
 from reports.services.quarterly import (
     quarterly_report_request,
@@ -24,13 +24,17 @@ class QuarterlyReportSerializer(serializers.ModelSerializer):
         queryset=Unit.objects.all(), allow_null=True, required=False, default=None
     )
     unit_name = serializers.CharField(source="unit.full_name", read_only=True, default=None)
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(), allow_null=True, required=False, default=None
+    )
+    programme_name = serializers.CharField(source="programme.name", read_only=True, default=None)
     pdf_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
 
     class Meta:
         model = QuarterlyReport
         fields = [
-            "id", "year", "quarter", "unit", "unit_name", "status", "progress", "error",
+            "id", "year", "quarter", "unit", "unit_name", "programme", "programme_name", "status", "progress", "error",
             "attempts", "started_at", "finished_at", "pdf_url", "xlsx_url",
         ]  # fmt: skip
         read_only_fields = [
@@ -66,6 +70,7 @@ class QuarterlyReportViewSet(
         "year": ["exact"],
         "quarter": ["exact"],
         "unit": ["exact"],
+        "programme": ["exact"],
         "status": ["exact"],
     }
     http_method_names = ["get", "post", "head", "options"]
@@ -73,7 +78,7 @@ class QuarterlyReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return QuarterlyReport.objects.none()
-        return quarterly_reports_visible_to(self.request.user).select_related("unit")
+        return quarterly_reports_visible_to(self.request.user).select_related("unit", "programme")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -81,6 +86,7 @@ class QuarterlyReportViewSet(
             year=data["year"],
             quarter=data["quarter"],
             unit=data.get("unit"),
+            programme=data.get("programme"),
             actor=self.request.user,
         )
         serializer.instance = report

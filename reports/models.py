@@ -52,6 +52,16 @@ class QuarterlyReport(Job):  # 季度报告
         on_delete=models.CASCADE,
         related_name="quarterly_reports",
     )
+    # A programme's report: the cadres enrolled in its cohorts during the quarter. A report
+    # has a unit, a programme or neither (overall), never both.
+    programme = models.ForeignKey(
+        "cadres.Programme",
+        verbose_name=_("培养计划"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quarterly_reports",
+    )
     pdf = models.FileField(_("PDF文件"), upload_to=RandomName("quarterly"), blank=True)
     xlsx = models.FileField(_("Excel文件"), upload_to=RandomName("quarterly"), blank=True)
 
@@ -71,15 +81,30 @@ class QuarterlyReport(Job):  # 季度报告
                 fields=["year", "quarter", "unit"], name="quarterly_report_once_per_unit"
             ),
             models.UniqueConstraint(
+                fields=["year", "quarter", "programme"],
+                name="quarterly_report_once_per_programme",
+            ),
+            models.UniqueConstraint(
                 fields=["year", "quarter"],
-                condition=Q(unit__isnull=True),
+                condition=Q(unit__isnull=True, programme__isnull=True),
                 name="quarterly_report_once_overall",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(programme__isnull=True),
+                name="quarterly_report_one_scope",
             ),
         ]
 
+    @property
+    def scope_label(self) -> str:
+        if self.unit_id:
+            return self.unit.full_name
+        if self.programme_id:
+            return self.programme.name
+        return str(_("全部单位"))
+
     def __str__(self) -> str:
-        scope = self.unit.full_name if self.unit_id else _("全部单位")
-        return f"{self.year}Q{self.quarter} {scope}"
+        return f"{self.year}Q{self.quarter} {self.scope_label}"
 
 
 class GrowthExport(Job):  # 成长档案批量导出

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import units_visible_to
+from cadres.selectors import programmes_visible_to, units_visible_to
 from core.forms import flash_service_errors, service_errors_to_form
 from core.paging import paginate
 from core.roles import Role, has_role
@@ -44,13 +44,26 @@ class QuarterlyRequestForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("全部单位"),
     )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("培养计划"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("（不按培养计划）"),
+        help_text=gettext_lazy("选择培养计划时不选单位。"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_visible_to(user).order_by("path")
         self.fields["unit"].label_from_instance = lambda u: u.full_name
-        if not covers_everything(user):
-            self.fields["unit"].required = True
+        self.fields["programme"].queryset = programmes_visible_to(user).order_by("name")
+        self.everything = covers_everything(user)
+
+    def clean(self):
+        data = super().clean()
+        if not self.everything and not data.get("unit") and not data.get("programme"):
+            self.add_error("unit", _("请选择单位或培养计划。"))
+        return data
 
 
 def _allowed(user) -> bool:
@@ -61,7 +74,7 @@ def _report_for(request, pk: int) -> QuarterlyReport:
     if not _allowed(request.user):
         raise PermissionDenied
     return get_object_or_404(
-        quarterly_reports_visible_to(request.user).select_related("unit"), pk=pk
+        quarterly_reports_visible_to(request.user).select_related("unit", "programme"), pk=pk
     )
 
 
@@ -86,7 +99,9 @@ def quarterly_list(request):
                 return redirect("quarterly_detail", pk=report.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    reports = quarterly_reports_visible_to(request.user).select_related("unit", "requested_by")
+    reports = quarterly_reports_visible_to(request.user).select_related(
+        "unit", "programme", "requested_by"
+    )
     page, query = paginate(request, reports)
     return render(
         request,
@@ -140,7 +155,12 @@ def quarterly_retry(request, pk: int):
 
 
 def report_filename(report: QuarterlyReport, kind: str) -> str:
-    scope = report.unit.name if report.unit_id else _("全部单位")
+    if report.unit_id:
+        scope = report.unit.name
+    elif report.programme_id:
+        scope = report.programme.name
+    else:
+        scope = _("全部单位")
     return f"{report.year}年第{report.quarter}季度报告-{scope}.{kind}"
 
 

@@ -295,10 +295,17 @@ class UnitBoard:
     total: UnitRow
 
 
-def unit_board(user, *, unit: Unit | None = None, today: datetime.date | None = None) -> UnitBoard:
+def unit_board(
+    user,
+    *,
+    unit: Unit | None = None,
+    today: datetime.date | None = None,
+    only: QuerySet | None = None,
+) -> UnitBoard:
     """Rows for the units one level below `unit` (or the top units of the user's scope), each
     counting its whole subtree. Four queries: the cadres, the pairings, the units named by the
-    rows, and the scope check of `unit` made by the caller."""
+    rows, and the scope check of `unit` made by the caller. `only` (a cadre queryset)
+    restricts the cadres and pairings counted (the quarterly report of a programme)."""
     today = today or timezone.localdate()
     talks, reports, duties = (
         talk_requirements(today),
@@ -306,6 +313,8 @@ def unit_board(user, *, unit: Unit | None = None, today: datetime.date | None = 
         duty_requirements(today),
     )
     cadres = cadres_visible_to(user).filter(status=CadreStatus.ACTIVE)
+    if only is not None:
+        cadres = cadres.filter(pk__in=only.values("pk"))
     # A pairing counts while its mentor is still in the pool (as for the daily job).
     pairings = current_pairings(on=today).filter(cadre__in=cadres, mentor__is_active=True)
     if unit is not None:

@@ -5,6 +5,13 @@ other apps' selectors (compliance board, standings, writing summary, ages).
 Definitions (documented here and in the report itself):
 - Scope: `unit=None` is every unit; otherwise the unit's subtree. Cadres counted are those
   serving (在职) now, in a unit of the scope.
+- Programme scope (`programme=…`): the cadres counted are those serving (在职) now and
+  enrolled in any cohort of the programme during the quarter (joined on or before its last
+  day, not left before its first). Every section is restricted to them: activities with at
+  least one of them invited, attendance and compliance (the talk/duty board restricted to
+  them, rows by top-level unit), writing, points, follow-ups and structure targets of those
+  cadres (villages: those where one of them serves); the fund section shows the budgets and
+  spending of the programme's owner unit (牵头单位) itself.
 - Attendance rate (出勤率) per unit one level below the scope: (出席 + 迟到) / 受邀 for the
   participants of activities that started in the quarter, grouped by the participant's unit.
 - Middle-level cadres (中层干部) and the share targets: `cadres.structure` (the one definition
@@ -32,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.choices import CadreStatus, UnitKind
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre, Enrolment, Programme, Unit
 from cadres.structure import age_at_most_years_q, structure_shares
 from core.roles import Role
 
@@ -199,11 +206,30 @@ class QuarterlyFigures:
     fund: list[FundRow]
     fund_total: FundRow
     structure: Structure
+    programme: Programme | None = None
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
 
 def _in_scope(unit: Unit | None, prefix: str) -> Q:
     return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def _of_cadres(unit: Unit | None, only, prefix: str = "cadre__") -> Q:
+    """Rows of the scope's cadres: `only` (a cadre queryset, the programme scope) or the
+    unit's subtree."""
+    if only is not None:
+        return Q(**{f"{prefix}in": only.values("pk")})
+    return _in_scope(unit, f"{prefix}unit__")
+
+
+def programme_cadres(programme: Programme, start: datetime.date, end: datetime.date):
+    """Serving cadres enrolled in any cohort of `programme` at some time in [start, end]."""
+    enrolled = Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=start),
+        cohort__programme=programme,
+        joined_on__lte=end,
+    ).values("cadre_id")
+    return Cadre.objects.filter(pk__in=enrolled, status=CadreStatus.ACTIVE)
 
 
 def _day_bounds(start: datetime.date, end: datetime.date):
@@ -221,13 +247,19 @@ def _unit_names(paths) -> dict[str, str]:
     return dict(Unit.objects.filter(path__in=list(paths)).values_list("path", "full_name"))
 
 
-def _activities(unit, low, high) -> list[TypeRow]:
+def _activities(unit, low, high, only=None) -> list[TypeRow]:
     from training.choices import ActivityType
-    from training.models import Activity
+    from training.models import Activity, Participant
 
+    if only is not None:
+        scope = Q(
+            pk__in=Participant.objects.filter(cadre__in=only.values("pk")).values("activity_id")
+        )
+    else:
+        scope = _in_scope(unit, "unit__")
     rows = {t.value: TypeRow(t.value, str(t.label)) for t in ActivityType}
     for r in (
-        Activity.objects.filter(_in_scope(unit, "unit__"), starts_at__gte=low, starts_at__lt=high)
+        Activity.objects.filter(scope, starts_at__gte=low, starts_at__lt=high)
         .order_by()
         .values("type")
         .annotate(n=Count("pk"), h=Sum("hours"))
@@ -237,7 +269,7 @@ def _activities(unit, low, high) -> list[TypeRow]:
     return list(rows.values())
 
 
-def _attendance(unit, low, high) -> tuple[list[AttendanceRow], AttendanceRow]:
+def _attendance(unit, low, high, only=None) -> tuple[list[AttendanceRow], AttendanceRow]:
     from training.choices import Attendance
     from training.models import Participant
 
@@ -245,7 +277,7 @@ def _attendance(unit, low, high) -> tuple[list[AttendanceRow], AttendanceRow]:
     a = Attendance
     qs = (
         Participant.objects.filter(
-            _in_scope(unit, "cadre__unit__"),
+            _of_cadres(unit, only),
             activity__starts_at__gte=low,
             activity__starts_at__lt=high,
         )
@@ -278,10 +310,10 @@ def _attendance(unit, low, high) -> tuple[list[AttendanceRow], AttendanceRow]:
     return rows, total
 
 
-def _compliance(unit, end):
+def _compliance(unit, end, only=None):
     from mentoring.selectors.compliance import unit_board
 
-    board = unit_board(SystemViewer(), unit=unit, today=end)
+    board = unit_board(SystemViewer(), unit=unit, today=end, only=only)
 
     def conv(row, label):
         return ComplianceRow(
@@ -308,14 +340,14 @@ def _compliance(unit, end):
     return rows, conv(board.total, _("合计")), labels
 
 
-def _writing(unit, start, end) -> dict:
+def _writing(unit, start, end, only=None) -> dict:
     from training.choices import Review
     from training.models import Writing
     from training.selectors.writing import writing_summary
 
     return writing_summary(
         Writing.objects.filter(
-            _in_scope(unit, "cadre__unit__"),
+            _of_cadres(unit, only),
             status=Review.ACCEPTED,
             published_on__gte=start,
             published_on__lte=end,
@@ -355,12 +387,12 @@ def _points(cadres, year, quarter, start, end):
     return bands, top, bottom, mean
 
 
-def _follow_ups(unit, start, end) -> tuple[int, int, int]:
+def _follow_ups(unit, start, end, only=None) -> tuple[int, int, int]:
     from scoring.models import FollowUp
 
     low, high = _day_bounds(start, end)
     done = FollowUp.Status.DONE
-    r = FollowUp.objects.filter(_in_scope(unit, "cadre__unit__")).aggregate(
+    r = FollowUp.objects.filter(_of_cadres(unit, only)).aggregate(
         opened=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
         closed=Count("pk", filter=Q(status=done, talked_on__gte=start, talked_on__lte=end)),
         open_at_end=Count(
@@ -372,13 +404,13 @@ def _follow_ups(unit, start, end) -> tuple[int, int, int]:
     return r["opened"], r["closed"], r["open_at_end"]
 
 
-def _fund(unit, year, start, end) -> tuple[list[FundRow], FundRow]:
+def _fund(unit, year, start, end, owner=None) -> tuple[list[FundRow], FundRow]:
     from training.choices import FundSource
     from training.models import Budget
 
     year_start = datetime.date(year, 1, 1)
     qs = (
-        Budget.objects.filter(_in_scope(unit, "unit__"), year=year)
+        Budget.objects.filter(Q(unit=owner) if owner else _in_scope(unit, "unit__"), year=year)
         .order_by("unit__path", "source")
         .values("unit__full_name", "source", "amount")
         .annotate(
@@ -409,14 +441,19 @@ def _pct(part: int, whole: int) -> str:
     return "—" if not whole else f"{100 * part / whole:.1f}%"
 
 
-def structure(cadres, unit, end: datetime.date) -> Structure:
+def structure(cadres, unit, end: datetime.date, only=None) -> Structure:
     """Structure targets on `end` (the quarter's last day) for the serving `cadres` of the
-    scope: two queries (middle-level counts; villages with their young cadres)."""
+    scope: two queries (middle-level counts; villages with their young cadres). With `only`
+    (the programme scope) villages are those where one of `only` serves, counting them."""
     shares = structure_shares(cadres, end)
     serving = Q(cadres__status=CadreStatus.ACTIVE)
+    place = _in_scope(unit, "")
+    if only is not None:
+        serving &= Q(cadres__in=only.values("pk"))
+        place = Q(pk__in=only.values("unit_id"))
     villages = [
         VillageRow(v["full_name"], v["n"], v["u35"], v["r40"])
-        for v in Unit.objects.filter(_in_scope(unit, ""), kind__in=VILLAGE_KINDS)
+        for v in Unit.objects.filter(place, kind__in=VILLAGE_KINDS)
         .order_by("path")
         .values("full_name")
         .annotate(
@@ -462,30 +499,46 @@ def structure(cadres, unit, end: datetime.date) -> Structure:
     return Structure(n, u35, u30, villages, targets)
 
 
-def quarterly_figures(*, year: int, quarter: int, unit: Unit | None = None) -> QuarterlyFigures:
+def quarterly_figures(
+    *,
+    year: int,
+    quarter: int,
+    unit: Unit | None = None,
+    programme: Programme | None = None,
+) -> QuarterlyFigures:
+    if unit is not None and programme is not None:
+        raise ValueError("a quarterly report has a unit or a programme, not both")
     start, end = quarter_bounds(year, quarter)
     low, high = _day_bounds(start, end)
-    cadres = Cadre.objects.filter(_in_scope(unit, "unit__"), status=CadreStatus.ACTIVE)
-    attendance, attendance_total = _attendance(unit, low, high)
-    compliance, compliance_total, talk_labels = _compliance(unit, end)
+    only, owner = None, None
+    if programme is not None:
+        cadres = only = programme_cadres(programme, start, end)
+        owner = programme.owner_unit
+        label = programme.name
+    else:
+        cadres = Cadre.objects.filter(_in_scope(unit, "unit__"), status=CadreStatus.ACTIVE)
+        label = unit.full_name if unit else _("全部单位")
+    attendance, attendance_total = _attendance(unit, low, high, only)
+    compliance, compliance_total, talk_labels = _compliance(unit, end, only)
     bands, top, bottom, mean = _points(cadres, year, quarter, start, end)
-    opened, closed, open_at_end = _follow_ups(unit, start, end)
-    fund, fund_total = _fund(unit, year, start, end)
+    opened, closed, open_at_end = _follow_ups(unit, start, end, only)
+    fund, fund_total = _fund(unit, year, start, end, owner)
     return QuarterlyFigures(
         year=year,
         quarter=quarter,
         start=start,
         end=end,
         unit=unit,
-        scope_label=unit.full_name if unit else _("全部单位"),
+        programme=programme,
+        scope_label=label,
         cadres=cadres.count(),
-        activities=_activities(unit, low, high),
+        activities=_activities(unit, low, high, only),
         attendance=attendance,
         attendance_total=attendance_total,
         compliance=compliance,
         compliance_total=compliance_total,
         talk_labels=talk_labels,
-        writing=_writing(unit, start, end),
+        writing=_writing(unit, start, end, only),
         bands=bands,
         top_movers=top,
         bottom_movers=bottom,
@@ -495,5 +548,5 @@ def quarterly_figures(*, year: int, quarter: int, unit: Unit | None = None) -> Q
         follow_ups_open_at_end=open_at_end,
         fund=fund,
         fund_total=fund_total,
-        structure=structure(cadres, unit, end),
+        structure=structure(cadres, unit, end, only),
     )

@@ -3,9 +3,10 @@ queue its generation after commit) and generate (the task body: figures → PDF 
 stored in place of the old files once committed).
 
 Who may see and request which report (`quarterly_reports_visible_to`, `quarterly_scope_check`):
-- administrators: every report, the overall one (unit = None) included;
-- organisation staff and leaders: the reports of units in their subtree; the overall report
-  only when their subtree is every unit (their unit is the single top unit);
+- administrators: every report, the overall one (no unit, no programme) included;
+- organisation staff and leaders: the reports of units in their subtree and of programmes
+  they may see (`cadres.selectors.programmes_visible_to`); the overall report only when
+  their subtree is every unit (their unit is the single top unit);
 - staff and administrators request and retry (model permission `reports.add_quarterlyreport`);
   leaders read and download.
 """
@@ -22,8 +23,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Unit
-from cadres.selectors import units_visible_to
+from cadres.models import Programme, Unit
+from cadres.selectors import programmes_visible_to, units_visible_to
 from core.roles import Role, has_role, is_admin
 from reports.models import JobStatus, QuarterlyReport
 from reports.selectors.quarterly import quarter_bounds
@@ -46,9 +47,9 @@ def quarterly_reports_visible_to(user) -> QuerySet[QuarterlyReport]:
         return QuarterlyReport.objects.none()
     if is_admin(user):
         return QuarterlyReport.objects.all()
-    allowed = Q(unit__in=units_visible_to(user))
+    allowed = Q(unit__in=units_visible_to(user)) | Q(programme__in=programmes_visible_to(user))
     if covers_everything(user):
-        allowed |= Q(unit__isnull=True)
+        allowed |= Q(unit__isnull=True, programme__isnull=True)
     return QuarterlyReport.objects.filter(allowed)
 
 
@@ -56,13 +57,17 @@ def quarterly_may_request(user) -> bool:
     return has_role(user, Role.ADMIN, Role.STAFF) and user.has_perm("reports.add_quarterlyreport")
 
 
-def quarterly_scope_check(user, unit: Unit | None) -> None:
-    """Raise PermissionDenied unless `user` may request the report of `unit` (None: all)."""
+def quarterly_scope_check(user, unit: Unit | None, programme: Programme | None = None) -> None:
+    """Raise PermissionDenied unless `user` may request the report of `unit` or `programme`
+    (neither: all)."""
     if user is None:
         return  # the beat task and the CLI
     if not quarterly_may_request(user):
         raise PermissionDenied
-    if unit is None:
+    if programme is not None:
+        if not programmes_visible_to(user).filter(pk=programme.pk).exists():
+            raise PermissionDenied
+    elif unit is None:
         if not covers_everything(user):
             raise PermissionDenied
     elif not units_visible_to(user).filter(pk=unit.pk).exists():
@@ -80,18 +85,21 @@ def quarterly_report_request(
     year: int,
     quarter: int,
     unit: Unit | int | None = None,
+    programme: Programme | int | None = None,
     actor=None,
     today: datetime.date | None = None,
     dispatch: bool = True,
 ) -> QuarterlyReport:
-    """Get or create the report of (year, quarter, unit), reset it to queued and queue its
-    generation after commit. Requesting it again regenerates the same row."""
+    """Get or create the report of (year, quarter, unit or programme), reset it to queued and
+    queue its generation after commit. Requesting it again regenerates the same row."""
     today = today or timezone.localdate()
     errors = {}
     if quarter not in (1, 2, 3, 4):
         errors["quarter"] = _("季度须为1至4。")
     if not 2000 <= (year or 0) <= 2100:
         errors["year"] = _("年度不正确。")
+    if unit is not None and programme is not None:
+        errors["programme"] = _("单位和培养计划只能选择其一：请选择单位，或选择培养计划。")
     if errors:
         raise ValidationError(errors)
     if quarter_bounds(year, quarter)[1] >= today:
@@ -103,10 +111,17 @@ def quarterly_report_request(
         if found is None:
             raise ValidationError({"unit": _("单位不存在：%(id)s。") % {"id": unit}})
         unit = found
-    quarterly_scope_check(actor, unit)
+    if programme is not None and not isinstance(programme, Programme):
+        found = Programme.objects.filter(pk=programme).first()
+        if found is None:
+            raise ValidationError({"programme": _("培养计划不存在：%(id)s。") % {"id": programme}})
+        programme = found
+    quarterly_scope_check(actor, unit, programme)
     # The unique constraints back this: of two concurrent first requests, get_or_create
     # turns the loser's IntegrityError into a read of the winner's row.
-    created = QuarterlyReport.objects.get_or_create(year=year, quarter=quarter, unit=unit)[0]
+    created = QuarterlyReport.objects.get_or_create(
+        year=year, quarter=quarter, unit=unit, programme=programme
+    )[0]
     report = QuarterlyReport.objects.select_for_update().order_by().get(pk=created.pk)
     report.status = JobStatus.QUEUED
     report.progress = 0
@@ -124,7 +139,11 @@ def quarterly_report_request(
 def quarterly_report_retry(*, report: QuarterlyReport, actor=None) -> QuarterlyReport:
     """Queue a failed (or finished) report again."""
     return quarterly_report_request(
-        year=report.year, quarter=report.quarter, unit=report.unit, actor=actor
+        year=report.year,
+        quarter=report.quarter,
+        unit=report.unit,
+        programme=report.programme,
+        actor=actor,
     )
 
 
@@ -138,7 +157,7 @@ def quarterly_report_generate(report_id: int) -> QuarterlyReport:
     with transaction.atomic():
         report = (
             QuarterlyReport.objects.select_for_update(of=("self",))
-            .select_related("unit")
+            .select_related("unit", "programme__owner_unit")
             .order_by()
             .get(pk=report_id)
         )
@@ -186,7 +205,9 @@ def quarterly_report_files(report: QuarterlyReport, *, progress=None) -> tuple[b
     from reports.selectors.quarterly import quarterly_figures
 
     progress = progress or (lambda v: None)
-    figures = quarterly_figures(year=report.year, quarter=report.quarter, unit=report.unit)
+    figures = quarterly_figures(
+        year=report.year, quarter=report.quarter, unit=report.unit, programme=report.programme
+    )
     progress(40)
     pdf = quarterly_pdf(figures)
     progress(80)

@@ -1,4 +1,4 @@
-"""`python manage.py quarterly_report --year Y --quarter Q [--unit ID] -o FILE.pdf`: generate
+"""`python manage.py quarterly_report --year Y --quarter Q [--unit ID | --programme ID] -o FILE.pdf`: generate
 the quarterly report now (no worker), store it on its row like the task does, and write the
 PDF to FILE."""
 
@@ -18,14 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
         parser.add_argument("--unit", type=int, default=None, help="单位ID；省略为全部单位")
+        parser.add_argument(
+            "--programme", type=int, default=None, help="培养计划ID；与 --unit 二选一"
+        )
         parser.add_argument("-o", "--output", required=True, help="PDF文件路径")
 
-    def handle(self, *args, year, quarter, unit, output, **options):
+    def handle(self, *args, year, quarter, unit, programme, output, **options):
         target = Path(output)
         if not target.parent.exists():
             raise CommandError(f"目录不存在：{target.parent}")
         try:
-            report = quarterly_report_request(year=year, quarter=quarter, unit=unit, dispatch=False)
+            report = quarterly_report_request(
+                year=year, quarter=quarter, unit=unit, programme=programme, dispatch=False
+            )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         report = quarterly_report_generate(report.pk)
