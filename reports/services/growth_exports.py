@@ -109,8 +109,8 @@ def growth_export_run(*, export_id: int) -> GrowthExport:
                         )
             current = None
             handle.seek(0)
-            if export.file:
-                export.file.delete(save=False)
+            # A rebuild (redelivered task): the old ZIP goes only once the row names the new one.
+            replaced = export.file.name if export.file else ""
             export.file.save("growth-records.zip", File(handle), save=False)
     except Exception as exc:  # stored for the requester; the trace goes to the log
         logger.exception("growth export %s failed", export_id)
@@ -131,6 +131,8 @@ def growth_export_run(*, export_id: int) -> GrowthExport:
     export.finished_at = now
     export.expires_at = now + ttl()
     export.save(update_fields=["file", "status", "progress", "finished_at", "expires_at"])
+    if replaced:
+        export.file.storage.delete(replaced)
     return export
 
 

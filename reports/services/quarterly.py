@@ -19,7 +19,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,6 +171,10 @@ def quarterly_report_generate(report_id: int) -> QuarterlyReport:
         pdf, xlsx = quarterly_report_files(report, progress=lambda v: _progress(report_id, v))
         with transaction.atomic():
             report = QuarterlyReport.objects.select_for_update().order_by().get(pk=report_id)
+            if report.status != JobStatus.RUNNING:
+                # Requested again while this run worked (back to queued): the figures here may
+                # be stale, and the new run that is queued writes the files.
+                return report
             stem = f"quarterly-{report.year}q{report.quarter}"
             for fieldfile, content, suffix in (
                 (report.pdf, pdf, ".pdf"),
@@ -187,15 +191,14 @@ def quarterly_report_generate(report_id: int) -> QuarterlyReport:
             report.save()
     except Exception as exc:
         logger.exception("quarterly report %s failed", report_id)
-        QuarterlyReport.objects.filter(pk=report_id).update(
+        # Only this run's failure: a report requested again meanwhile stays queued for the new run.
+        QuarterlyReport.objects.filter(pk=report_id, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED,
             error=str(exc) or exc.__class__.__name__,
             finished_at=timezone.now(),
+            attempts=F("attempts") + 1,
         )
-        report = QuarterlyReport.objects.get(pk=report_id)
-        report.attempts += 1
-        report.save(update_fields=["attempts"])
-        return report
+        return QuarterlyReport.objects.get(pk=report_id)
     return report
 
 

@@ -267,6 +267,29 @@ def test_failure_is_recorded_and_retry_succeeds(data, media, monkeypatch, reques
     assert report.status == JobStatus.DONE and report.error == "" and report.pdf
 
 
+def test_a_request_during_generation_is_not_overwritten_by_the_run_before_it(
+    data, media, monkeypatch
+):
+    """Requested again while a run works: that run writes nothing and the report stays queued
+    for the new run, which then produces it."""
+    import reports.services.quarterly as service
+
+    town, staff = data["units"]["town"], data["users"]["staff"]
+    report = quarterly_report_request(year=Y, quarter=Q, unit=town, actor=staff, dispatch=False)
+    real = service.quarterly_report_files
+
+    def meanwhile(report, *, progress=None):
+        quarterly_report_request(year=Y, quarter=Q, unit=town, actor=staff, dispatch=False)
+        return real(report, progress=progress)
+
+    monkeypatch.setattr(service, "quarterly_report_files", meanwhile)
+    first = quarterly_report_generate(report.pk)
+    assert first.status == JobStatus.QUEUED and not first.pdf and first.attempts == 0
+    monkeypatch.undo()
+    second = quarterly_report_generate(report.pk)
+    assert second.status == JobStatus.DONE and second.pdf and second.xlsx
+
+
 def test_request_refusals(data):
     staff = data["users"]["staff"]
     with pytest.raises(ValidationError) as exc:
