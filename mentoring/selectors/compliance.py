@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Unit
-from cadres.selectors import cadres_visible_to, units_visible_to
+from cadres.selectors import cadres_visible_to
 from core.cadence import Rule, Window, calendar_start, standing_window
 from mentoring.models import (
     DutyKind,
@@ -358,11 +358,6 @@ def unit_board(
     for name, reqs in (("talks", talks), ("self_reports", reports), ("duties", duties)):
         setattr(total, name, {r.key: getattr(total, name).get(r.key, 0) for r in reqs})
     return UnitBoard(unit, talks, reports, duties, result, total)
-
-
-def board_units(user) -> QuerySet[Unit]:
-    """Units the user may open the board on."""
-    return units_visible_to(user)
 
 
 # --- per mentor -------------------------------------------------------------------------------

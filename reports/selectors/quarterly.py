@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from cadres.choices import CadreStatus, UnitKind
 from cadres.models import Cadre, Enrolment, Programme, Unit
 from cadres.structure import age_at_most_years_q, structure_shares
-from core.roles import Role
+from core.roles import system_reader
 
 VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 # Points bands (积分分布): lower bounds, inclusive; the last band is open.
@@ -65,22 +65,6 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
 
 def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-
-
-class SystemViewer:
-    """An administrator-like reader for the selectors that take a user (the report is made
-    by a task, for a scope already checked by the request service)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    is_staff = False
-    pk = id = None
-    unit_id = None
-    _qingmiao_roles = frozenset({Role.ADMIN.value})
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return True
 
 
 @dataclass
@@ -313,7 +297,7 @@ def _attendance(unit, low, high, only=None) -> tuple[list[AttendanceRow], Attend
 def _compliance(unit, end, only=None):
     from mentoring.selectors.compliance import unit_board
 
-    board = unit_board(SystemViewer(), unit=unit, today=end, only=only)
+    board = unit_board(system_reader(), unit=unit, today=end, only=only)
 
     def conv(row, label):
         return ComplianceRow(

@@ -6,7 +6,6 @@ The caller has checked that `cadre` is in `cadres_visible_to(viewer)`."""
 
 import base64
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cadres.models import Cadre
@@ -56,10 +55,3 @@ def growth_record_pdf(*, viewer, cadre: Cadre, year: int | None = None) -> bytes
         "reports/pdf/growth_record.html",
         growth_record_context(viewer=viewer, cadre=cadre, year=year),
     )
-
-
-def system_viewer():
-    """An administrator's view for command-line exports (no account is used or created)."""
-    user = get_user_model()(username="system", is_active=True, is_superuser=True)
-    user._qingmiao_roles = frozenset({"admin"})
-    return user

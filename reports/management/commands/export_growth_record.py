@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cadres.models import Cadre
-from reports.services.growth_pdf import growth_record_pdf, system_viewer
+from core.roles import system_reader
+from reports.services.growth_pdf import growth_record_pdf
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有编号为 {cadre_id} 的干部。")
         if year is not None and not 2000 <= year <= 2100:
             raise CommandError("年度应在2000至2100之间。")
-        content = growth_record_pdf(viewer=system_viewer(), cadre=cadre, year=year)
+        content = growth_record_pdf(viewer=system_reader(), cadre=cadre, year=year)
         path = Path(output)
         try:
             path.write_bytes(content)
