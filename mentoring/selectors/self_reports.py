@@ -28,7 +28,7 @@ from django.utils import timezone
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
-from core.cadence import Period, PeriodStatus, Rule, calendar_start, schedule
+from core.cadence import Period, PeriodStatus, Rule, calendar_start, schedule, standing_of
 from core.roles import Role, has_role
 from mentoring.models import SelfReport, SelfReportKind, SelfReportStatus
 from mentoring.selectors.pool import mentee_ids_of_user
@@ -217,18 +217,10 @@ def kind_standing(cadre: Cadre, kind: str, done, *, today: datetime.date) -> Kin
     """`core.cadence.standing` of the cadre's rule for `kind` (same semantics, computed from a
     skeleton shared between cadres; a test holds the two equal), with its periods."""
     periods = _periods(self_report_rule(cadre, kind, today), done, today)
-    if not periods:
+    now = standing_of(list(periods), today=today)
+    if now is None:
         return None
-    current = periods[-1]
-    missed = sum(1 for p in periods if p.status == PeriodStatus.OVERDUE)
-    last_closed = next((p for p in reversed(periods) if p.deadline < today), None)
-    if (
-        current.status != PeriodStatus.DONE
-        and last_closed is not None
-        and last_closed.status == PeriodStatus.OVERDUE
-    ):
-        return KindStanding(kind, PeriodStatus.OVERDUE, last_closed, missed, periods)
-    return KindStanding(kind, current.status, current, missed, periods)
+    return KindStanding(kind, now.status, now.period, now.missed, periods)
 
 
 def self_report_standings(cadres: Iterable[Cadre], today: datetime.date) -> list[CadreStanding]:
