@@ -35,6 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.database import bench_database  # noqa: E402
 from bench.pages import page_timing  # noqa: E402
 from cadres.demo import seed_demo  # noqa: E402
 from cadres.models import Cadre, Unit  # noqa: E402
@@ -171,20 +172,10 @@ def _job(today: datetime.date, label: str) -> None:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL server.")
     # No setup_test_environment(): its template instrumentation (a context copy per rendered
     # template, for assertions) is not what production pays, and the page includes a template
     # per row. Only the test database handling is borrowed.
-    # --keep leaves the database for another run with --reuse (creating it takes minutes).
-    keep, reuse = "--keep" in sys.argv, "--reuse" in sys.argv
-    old_name = connection.settings_dict["NAME"]
-    if reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = connection.creation._get_test_db_name()
-    else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database() as reuse:
         today = timezone.localdate()
         started = time.perf_counter()
         if not reuse:
@@ -220,9 +211,6 @@ def main() -> None:
             _job(today, "daily job, first run")
             _job(today, "daily job, second run (nothing new)")
             _job(today + DAY, "daily job, next day")
-    finally:
-        if not (keep or reuse):
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.database import bench_database  # noqa: E402
 from cadres.demo import seed_demo  # noqa: E402
 from cadres.models import Cadre, Unit  # noqa: E402
 from reports.selectors.quarterly import quarter_bounds, quarterly_figures  # noqa: E402
@@ -101,18 +102,9 @@ def _data(year: int, quarter: int) -> None:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL server.")
-    keep, reuse = "--keep" in sys.argv, "--reuse" in sys.argv
-    old_name = connection.settings_dict["NAME"]
-    if reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = connection.creation._get_test_db_name()
-    else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="qingmiao-bench-quarterly-")
-    year, quarter = last_ended_quarter(timezone.localdate())
-    try:
+    with bench_database() as reuse:
+        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="qingmiao-bench-quarterly-")
+        year, quarter = last_ended_quarter(timezone.localdate())
         started = time.perf_counter()
         if not reuse:
             seed_demo(cadres=CADRES, seed=1)
@@ -141,9 +133,6 @@ def main() -> None:
                 f" PDF {report.pdf.size // 1024 if report.pdf else 0} KB,"
                 f" xlsx {report.xlsx.size // 1024 if report.xlsx else 0} KB"
             )
-    finally:
-        if not (keep or reuse):
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
